@@ -1,0 +1,124 @@
+"""Reads the knowledge base from YAML files and reports problems as ``file:line: problem``."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge.model import FaqEntry, Procedure
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class KnowledgeBase:
+    procedures: Dict[str, Procedure] = field(default_factory=dict)
+    faq: List[FaqEntry] = field(default_factory=list)
+    version: str = ""
+
+    def procedure(self, procedure_id: Optional[str]) -> Optional[Procedure]:
+        return self.procedures.get(procedure_id or "")
+
+
+class _Mapping(dict):
+    """A dict that remembers the line of each key (1-based)."""
+
+    start_line: int = 1
+    key_lines: Dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:  # type: ignore[override]
+        mapping = _Mapping(super().construct_mapping(node, deep=True))
+        mapping.start_line = node.start_mark.line + 1
+        mapping.key_lines = {
+            self.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value
+        }
+        return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+
+
+def _line_of(document: Any, location: Tuple[Any, ...]) -> int:
+    """The line of the deepest key of ``location`` found in ``document``."""
+    line = getattr(document, "start_line", 1)
+    node = document
+    for part in location:
+        if isinstance(node, _Mapping) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "start_line", line)
+        else:
+            break
+    return line
+
+
+def _parse(path: Path, model: Type[Model], root: Path) -> Tuple[Optional[Model], List[Problem]]:
+    shown = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [Problem(shown, (mark.line + 1) if mark else 1, f"invalid YAML: {error}")]
+    except UnicodeDecodeError:
+        return None, [Problem(shown, 1, "file is not UTF-8")]
+    if not isinstance(document, dict):
+        return None, [Problem(shown, 1, "expected a mapping of fields")]
+    try:
+        item = model.parse_obj(document)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            location = tuple(p for p in detail["loc"] if p != "__root__")
+            where = ".".join(str(p) for p in location) or "file"
+            problems.append(Problem(shown, _line_of(document, location), f"{where}: {detail['msg']}"))
+        return None, problems
+    if item.id != path.stem:  # type: ignore[attr-defined]
+        return None, [Problem(shown, document.key_lines.get("id", 1), f"id '{item.id}' must match the file name '{path.stem}'")]  # type: ignore[attr-defined]
+    return item, []
+
+
+def _yaml_files(directory: Path) -> Iterable[Path]:
+    return sorted(list(directory.glob("*.yml")) + list(directory.glob("*.yaml"))) if directory.is_dir() else []
+
+
+def load_knowledge(root: Path) -> Tuple[KnowledgeBase, List[Problem]]:
+    """Load ``root/procedures`` and ``root/faq``; invalid files are skipped and reported."""
+    base = KnowledgeBase()
+    problems: List[Problem] = []
+    digest = hashlib.sha256()
+    for path in _yaml_files(root / "procedures"):
+        digest.update(path.read_bytes())
+        procedure, found = _parse(path, Procedure, root)
+        problems += found
+        if procedure:
+            base.procedures[procedure.id] = procedure
+    for path in _yaml_files(root / "faq"):
+        digest.update(path.read_bytes())
+        entry, found = _parse(path, FaqEntry, root)
+        problems += found
+        if entry:
+            base.faq.append(entry)
+    for entry in base.faq:
+        if entry.procedure and entry.procedure not in base.procedures:
+            problems.append(Problem(f"faq/{entry.id}.yml", 1, f"procedure '{entry.procedure}' does not exist"))
+    base.version = digest.hexdigest()[:12]
+    return base, problems

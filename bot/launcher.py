@@ -1,0 +1,101 @@
+"""``python -m bot.launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
+
+Trains the model if its data changed, then starts the action server, the Rasa server (REST channel
+at /webhooks/rest/webhook) and the web chat page, and stops them all on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import List
+
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.runtime import write_endpoints
+from bot.training import ensure_model
+
+
+def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def start_assistant(rasa_port: int, action_port: int, model: str, extra_env: dict = None) -> List[subprocess.Popen]:
+    """Start the action server and the Rasa server; return them once both answer."""
+    settings = load_settings()
+    endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
+    print(write_endpoints(settings, f"http://127.0.0.1:{action_port}/webhook", endpoints_file), flush=True)
+    env = {**os.environ, **(extra_env or {}), "PYTHONPATH": str(PROJECT_ROOT)}
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        cwd=PROJECT_ROOT, env=env,
+    )
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "--model", model, "--port", str(rasa_port),
+         "--endpoints", str(endpoints_file), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+         "--enable-api", "--cors", "*", "--interface", "127.0.0.1"],
+        cwd=PROJECT_ROOT, env=env,
+    )
+    processes = [actions, rasa]
+    ready = _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions) and _wait_http(
+        f"http://127.0.0.1:{rasa_port}/status", 300, rasa
+    )
+    if not ready:
+        stop(processes)
+        raise RuntimeError("the assistant did not start; see the log above")
+    return processes
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=5005, help="Rasa server (REST channel)")
+    parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
+    args = parser.parse_args()
+
+    model = ensure_model()
+    processes = start_assistant(args.port, args.actions_port, str(model))
+    from channels.webchat.server import serve_forever
+
+    print(
+        f"\nThe assistant is ready.\n  Web chat:     http://localhost:{args.web_port}/\n"
+        f"  REST channel: POST http://localhost:{args.port}/webhooks/rest/webhook\n"
+        "Press Ctrl-C to stop.",
+        flush=True,
+    )
+    try:
+        asyncio.run(serve_forever(args.web_port, f"http://localhost:{args.port}"))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(processes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""First step of the NLU pipeline: Vietnamese text as a model should see it.
+
+Tone marks are put in their standard place and Unicode is composed (NFC), so "hoá"/"hóa" and
+decomposed input from some phone keyboards become one spelling; abbreviations and teencode from the
+data table ``bot/text/abbreviations.yml`` are expanded ("gplx" -> "giấy phép lái xe", "ko" -> "không").
+The message text is replaced by the normalised text for every later component.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.text import expand_abbreviations, normalize
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class VietnameseNormalizer(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"expand_abbreviations": True}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.expand = bool(config.get("expand_abbreviations", True))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "VietnameseNormalizer":
+        return cls(config)
+
+    def normalize_text(self, text: Text) -> Text:
+        text = normalize(text)
+        return expand_abbreviations(text) if self.expand else text
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text:
+                message.set(TEXT, self.normalize_text(text))
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data

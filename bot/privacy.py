@@ -1,0 +1,29 @@
+"""Masking of personal data before anything is logged or stored for officers.
+
+Phone numbers, identity numbers (9 or 12 digits), e-mail addresses and long digit runs are masked,
+keeping only what helps a human read the text ("0912345678" -> "09******78").
+"""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)[\s.]?(?:\d[\s.]?){8,10}(?!\w)")
+_DIGITS = re.compile(r"(?<![\w.-])\d{6,}(?![\w-])")
+
+
+def _keep_ends(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return digits[:2] + "*" * max(len(digits) - 4, 2) + digits[-2:]
+
+
+def mask(text: str) -> str:
+    """The text with personal data masked; safe to log or show to officers."""
+    text = _EMAIL.sub(lambda m: m.group(0)[0] + "***@" + m.group(0).split("@")[1], text or "")
+    text = _PHONE.sub(lambda m: _keep_ends(m.group(0)), text)
+    return _DIGITS.sub(lambda m: _keep_ends(m.group(0)), text)
+
+
+def mask_phone(phone: str) -> str:
+    return _keep_ends(phone) if phone else ""

@@ -1,0 +1,1 @@
+"""A minimal web chat page that talks to Rasa's REST channel and shows buttons."""

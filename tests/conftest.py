@@ -1,0 +1,90 @@
+"""Shared fixtures: the real Redis on 127.0.0.1 (a database number of the tests' own) and the running
+assistant (action server + Rasa server on free ports, trained model reused when the data is unchanged)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from typing import Callable, Dict, Iterator, List
+
+import pytest
+import redis
+import requests
+
+from bot.launcher import start_assistant, stop
+from bot.training import ensure_model
+
+REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+# Databases 0-9 are left to people running the assistant; tests use 10-15.
+ASSISTANT_REDIS_DB = 10
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_url_for(db: int) -> str:
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+
+
+@pytest.fixture
+def redis_db() -> Callable[[int], redis.Redis]:
+    """A clean Redis database (flushed before and after the test): ``redis_db(11)``."""
+    used: List[redis.Redis] = []
+
+    def connect(db: int) -> redis.Redis:
+        client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db)
+        client.flushdb()
+        used.append(client)
+        return client
+
+    yield connect
+    for client in used:
+        client.flushdb()
+
+
+class Assistant:
+    """The running assistant, driven over Rasa's REST channel as a web chat would."""
+
+    def __init__(self, rasa_url: str, data_dir: str) -> None:
+        self.url = rasa_url
+        self.data_dir = data_dir
+
+    def say(self, sender: str, text: str) -> List[Dict]:
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def conversation(self) -> Callable[[str], List[Dict]]:
+        sender = f"test-{uuid.uuid4().hex[:10]}"
+        return lambda text: self.say(sender, text)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The whole assistant with the Redis tracker and lock stores, on database 10."""
+    data_dir = tmp_path_factory.mktemp("assistant-data")
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=ASSISTANT_REDIS_DB)
+    client.flushdb()
+    env = {"REDIS_URL": redis_url_for(ASSISTANT_REDIS_DB), "DATA_DIR": str(data_dir)}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    model = ensure_model()
+    rasa_port, action_port = free_port(), free_port()
+    processes = start_assistant(rasa_port, action_port, str(model))
+    try:
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", str(data_dir))
+    finally:
+        stop(processes)
+        client.flushdb()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
