@@ -22,6 +22,21 @@ from bot.unanswered import record_unanswered
 LOW_CONFIDENCE_MARGIN = 0.1
 
 
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer from the FAQ when it knows the question well enough; True when it answered."""
+    settings = load_settings()
+    text = latest_text(tracker)
+    hit = repository.current().faq.search(text)
+    if not hit or hit.score < settings.faq_threshold:
+        return False
+    dispatcher.utter_message(text=render_faq(hit.entry))
+    if hit.score < settings.faq_threshold + LOW_CONFIDENCE_MARGIN:
+        record_unanswered(
+            text, "low_confidence", tracker.get_latest_input_channel(), {"faq": hit.entry.id, "score": round(hit.score, 3)}
+        )
+    return True
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
@@ -29,16 +44,10 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if answer_from_faq(dispatcher, tracker):
+            return []
         settings = load_settings()
         live = repository.current()
-        text = latest_text(tracker)
-        channel = tracker.get_latest_input_channel()
-        hit = live.faq.search(text)
-        if hit and hit.score >= settings.faq_threshold:
-            dispatcher.utter_message(text=render_faq(hit.entry))
-            if hit.score < settings.faq_threshold + LOW_CONFIDENCE_MARGIN:
-                record_unanswered(text, "low_confidence", channel, {"faq": hit.entry.id, "score": round(hit.score, 3)})
-            return []
 
         named = [v for v in latest_entity_values(tracker, PROCEDURE_SLOT) if v in live.base.procedures]
         if len(named) == 1:
@@ -49,5 +58,5 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         dispatcher.utter_message(response="utter_dont_know", hotline=settings.hotline, portal=settings.portal_url)
-        record_unanswered(text, "fallback", channel, {"faq_score": round(hit.score, 3)} if hit else None)
+        record_unanswered(latest_text(tracker), "fallback", tracker.get_latest_input_channel())
         return []

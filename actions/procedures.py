@@ -22,6 +22,7 @@ from actions.conversation import (
     pending_aspect,
     procedure_buttons,
 )
+from actions.faq import answer_from_faq
 from bot.knowledge import repository
 from bot.knowledge.render import ASPECT_TITLES, Aspect, render_procedure
 from bot.text import syllables
@@ -70,6 +71,8 @@ class ActionAnswerProcedure(Action):
         elif remembered and intent != "inform_procedure" and _is_follow_up(text):
             chosen = remembered
         else:
+            if not named and intent != "inform_procedure" and answer_from_faq(dispatcher, tracker):
+                return []
             options = [c.procedure_id for c in live.matcher.match(text).suggestions]
             if remembered and remembered not in options:
                 options.insert(0, remembered)

@@ -42,6 +42,12 @@ class _Mapping(dict):
     key_lines: Dict[Any, int]
 
 
+class _Sequence(list):
+    """A list that remembers the line of each item (1-based)."""
+
+    item_lines: List[int]
+
+
 class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:  # type: ignore[override]
         mapping = _Mapping(super().construct_mapping(node, deep=True))
@@ -52,7 +58,14 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+    def construct_line_sequence(self, node: yaml.SequenceNode) -> _Sequence:
+        sequence = _Sequence(self.construct_sequence(node, deep=True))
+        sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return sequence
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_line_sequence)
 
 
 def _line_of(document: Any, location: Tuple[Any, ...]) -> int:
@@ -63,9 +76,9 @@ def _line_of(document: Any, location: Tuple[Any, ...]) -> int:
         if isinstance(node, _Mapping) and part in node:
             line = node.key_lines.get(part, line)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        elif isinstance(node, _Sequence) and isinstance(part, int) and part < len(node):
+            line = node.item_lines[part]
             node = node[part]
-            line = getattr(node, "start_line", line)
         else:
             break
     return line
@@ -77,7 +90,7 @@ def _parse(path: Path, model: Type[Model], root: Path) -> Tuple[Optional[Model],
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return None, [Problem(shown, (mark.line + 1) if mark else 1, f"invalid YAML: {error}")]
+        return None, [Problem(shown, (mark.line + 1) if mark else 1, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "file is not UTF-8")]
     if not isinstance(document, dict):

@@ -103,9 +103,19 @@ def _align(alias: Sequence[str], words: Sequence[str]) -> Tuple[int, float]:
         allowed_missing = 1 if len(alias) >= 4 else 0
         if missed <= allowed_missing and (matched, -penalty) > (best[0], -best[1]):
             best = (matched, penalty)
-        elif missed > allowed_missing and matched >= 2 and best[0] == 0:
-            best = (-matched, penalty)  # negative: a partial match, only good for suggestions
     return best
+
+
+def _coverage(alias: Sequence[str], words: Sequence[str]) -> float:
+    """Share of alias syllables found anywhere in words (for suggestions, not answers)."""
+    found = sum(1 for syllable in alias if any(_similar(syllable, word) is not None for word in words))
+    return found / len(alias) if found >= 2 else 0.0
+
+
+def _keep_best(found: Dict[str, Candidate], candidate: Candidate) -> None:
+    current = found.get(candidate.procedure_id)
+    if current is None or candidate.score > current.score:
+        found[candidate.procedure_id] = candidate
 
 
 class ProcedureMatcher:
@@ -129,13 +139,11 @@ class ProcedureMatcher:
             for alias in self.aliases:
                 matched, penalty = _align(alias.syllables, words)
                 if matched > 0:
-                    candidate = Candidate(alias.procedure_id, round(matched - penalty, 3), alias.text)
-                    if alias.procedure_id not in best or candidate.score > best[alias.procedure_id].score:
-                        best[alias.procedure_id] = candidate
-                elif matched < 0 and -matched / len(alias.syllables) >= SUGGESTION_COVERAGE:
-                    candidate = Candidate(alias.procedure_id, -matched / len(alias.syllables), alias.text)
-                    if alias.procedure_id not in partial or candidate.score > partial[alias.procedure_id].score:
-                        partial[alias.procedure_id] = candidate
+                    _keep_best(best, Candidate(alias.procedure_id, round(matched - penalty, 3), alias.text))
+                else:
+                    coverage = _coverage(alias.syllables, words)
+                    if coverage >= SUGGESTION_COVERAGE:
+                        _keep_best(partial, Candidate(alias.procedure_id, round(coverage, 3), alias.text))
         candidates = sorted(best.values(), key=lambda c: (-c.score, c.procedure_id))
         suggestions = sorted(
             (c for pid, c in partial.items() if pid not in best), key=lambda c: (-c.score, c.procedure_id)

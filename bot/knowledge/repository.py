@@ -1,9 +1,14 @@
-"""The knowledge base as the running assistant sees it, reloaded when its files change.
+"""The knowledge base as the running assistant sees it, reloaded when its source changes.
 
 Every process (the Rasa server for the procedure entity, the action server for answers) asks
 ``current()``; at most every ``KNOWLEDGE_RELOAD_SECONDS`` it checks whether the source changed and,
 if so, reloads and rebuilds the matcher and the FAQ index. A broken edit never replaces a working
 knowledge base: invalid files are reported in the log and left out.
+
+The source is the version published by officers in Redis (``bot.knowledge.store``) when
+``REDIS_URL`` is set and a version has been published, the YAML files of ``KNOWLEDGE_DIR``
+otherwise. Checking Redis costs one GET of ``kb:version``; when Redis cannot be reached the
+knowledge already loaded is kept (or the YAML files are read when nothing is loaded yet).
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from bot.knowledge.faq_search import FaqIndex
 from bot.knowledge.loader import KnowledgeBase, load_knowledge
 from bot.knowledge.matcher import ProcedureMatcher
+from bot.knowledge.store import KEY_VERSION, load_published
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -36,9 +42,12 @@ def _fingerprint(root: Path) -> Tuple[Tuple[str, float, int], ...]:
 
 
 class KnowledgeRepository:
-    def __init__(self, root: Path, reload_seconds: float = 2.0) -> None:
+    def __init__(self, root: Path, reload_seconds: float = 2.0, redis_url: Optional[str] = None) -> None:
         self.root = root
         self.reload_seconds = reload_seconds
+        self.redis_url = redis_url
+        self._redis: Any = None
+        self._redis_failing = False
         self._lock = threading.Lock()
         self._live: Optional[LiveKnowledge] = None
         self._fingerprint: Tuple = ()
@@ -50,20 +59,69 @@ class KnowledgeRepository:
             return self._live
         with self._lock:
             self._checked_at = now
-            fingerprint = _fingerprint(self.root)
+            published = self._published_version()
+            if published is _UNREACHABLE and self._live is not None:
+                return self._live  # keep answering with what we have
+            if isinstance(published, int):
+                fingerprint: Tuple = ("redis", published)
+            else:
+                fingerprint = ("files", _fingerprint(self.root))
             if self._live is None or fingerprint != self._fingerprint:
-                self._live = self._load()
+                live = self._load_published() if isinstance(published, int) else None
+                if live is None and isinstance(published, int):
+                    fingerprint = ("files", _fingerprint(self.root))  # retry the published one next time
+                self._live = live or self._load()
                 self._fingerprint = fingerprint
         return self._live
 
+    def _client(self) -> Any:
+        if self._redis is None:
+            import redis
+
+            self._redis = redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return self._redis
+
+    def _published_version(self) -> Any:
+        """The published version number, None when nothing is published, _UNREACHABLE on error."""
+        if not self.redis_url:
+            return None
+        try:
+            value = self._client().get(KEY_VERSION)
+        except Exception as error:  # Redis down: keep the knowledge we have
+            if not self._redis_failing:
+                logger.warning("knowledge: Redis unavailable (%s), keeping the loaded knowledge", error.__class__.__name__)
+            self._redis_failing = True
+            return _UNREACHABLE
+        self._redis_failing = False
+        return int(value) if value is not None else None
+
+    def _load_published(self) -> Optional[LiveKnowledge]:
+        try:
+            loaded = load_published(self._client())
+        except Exception as error:
+            logger.warning("knowledge: cannot read the published version (%s)", error.__class__.__name__)
+            return None
+        if loaded is None:
+            return None
+        _, base, problems = loaded
+        return self._build(base, problems, "published")
+
     def _load(self) -> LiveKnowledge:
         base, problems = load_knowledge(self.root)
+        return self._build(base, problems, str(self.root))
+
+    @staticmethod
+    def _build(base: KnowledgeBase, problems: list, source: str) -> LiveKnowledge:
         for problem in problems:
             logger.error("knowledge: %s", problem)
         logger.info(
-            "knowledge %s loaded: %d procedures, %d FAQ entries", base.version, len(base.procedures), len(base.faq)
+            "knowledge %s loaded from %s: %d procedures, %d FAQ entries",
+            base.version, source, len(base.procedures), len(base.faq),
         )
         return LiveKnowledge(base, ProcedureMatcher(base.procedures.values()), FaqIndex(base.faq))
+
+
+_UNREACHABLE = object()
 
 
 _default: Optional[KnowledgeRepository] = None
@@ -74,5 +132,5 @@ def current() -> LiveKnowledge:
     global _default
     if _default is None:
         settings = load_settings()
-        _default = KnowledgeRepository(settings.knowledge_dir, settings.knowledge_reload_seconds)
+        _default = KnowledgeRepository(settings.knowledge_dir, settings.knowledge_reload_seconds, settings.redis_url)
     return _default.current()
