@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import PROCEDURE_SLOT, latest_entity_values, latest_intent, latest_text
+from bot import analytics
 from bot.knowledge import repository
 from bot.knowledge.render import Aspect, render_faq, render_procedure
 from bot.settings import load_settings
@@ -41,6 +42,7 @@ class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
 
+    @analytics.counted
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:

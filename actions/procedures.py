@@ -23,8 +23,9 @@ from actions.conversation import (
     procedure_buttons,
 )
 from actions.faq import answer_from_faq
+from bot import analytics
 from bot.knowledge import repository
-from bot.knowledge.render import ASPECT_TITLES, Aspect, render_procedure
+from bot.knowledge.render import ASPECT_IN_QUESTION, Aspect, render_procedure
 from bot.text import syllables
 from bot.unanswered import record_unanswered
 
@@ -52,6 +53,7 @@ class ActionAnswerProcedure(Action):
     def name(self) -> Text:
         return "action_answer_procedure"
 
+    @analytics.counted
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
@@ -76,7 +78,7 @@ class ActionAnswerProcedure(Action):
             options = [c.procedure_id for c in live.matcher.match(text).suggestions]
             if remembered and remembered not in options:
                 options.insert(0, remembered)
-            if not options:
+            if not _is_follow_up(text):
                 record_unanswered(text, "procedure_not_found", tracker.get_latest_input_channel())
             return self._ask_which(dispatcher, aspect, options, "utter_ask_which_procedure")
 
@@ -89,5 +91,5 @@ class ActionAnswerProcedure(Action):
     ) -> List[Dict[Text, Any]]:
         names = repository.current().base.procedures
         buttons = procedure_buttons([(pid, names[pid].name) for pid in options[:5]])
-        dispatcher.utter_message(response=response, buttons=buttons, aspect=ASPECT_TITLES[aspect])
+        dispatcher.utter_message(response=response, buttons=buttons, aspect=ASPECT_IN_QUESTION[aspect])
         return [SlotSet(ASPECT_SLOT, aspect.value)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
 from applications.codes import normalize_code, normalize_phone
@@ -134,6 +134,3 @@ def parse_event(payload: Any) -> StatusEvent:
         phone=phone, appointment_date=appointment, reason=reason, missing_documents=missing, note=note,
     )
 
-
-def today_iso() -> str:
-    return date.today().isoformat()

@@ -26,3 +26,10 @@ def test_search_key_meets_text_with_and_without_diacritics():
     assert search_key("Làm lại căn cước") == search_key("lam lai can cuoc")
     assert search_key("đổi gplx") == "doi giay phep lai xe"
     assert syllables("Giấy tờ gì?") == ["giay", "to", "gi"]
+
+
+def test_bn_means_bao_nhieu_or_ban_by_its_neighbours():
+    assert expand_abbreviations("đổi gplx hết bn") == "đổi giấy phép lái xe hết bao nhiêu"
+    assert expand_abbreviations("bn tiền vậy") == "bao nhiêu tiền vậy"
+    assert expand_abbreviations("chào bn nha") == "chào bạn nha"
+    assert expand_abbreviations("bn là bot à") == "bạn là bot à"

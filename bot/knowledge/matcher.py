@@ -3,8 +3,8 @@
 Matching works on folded syllables (no diacritics, abbreviations expanded), so "mất cccd",
 "mat can cuoc cong dan" and "mất căn cước công dân" meet the same alias. An alias matches when its
 syllables appear in order in the text, a gap of up to two words allowed between them; a syllable of
-four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz), and an alias of four
-syllables or more may miss one. The score is the number of syllables matched, less small penalties,
+four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz), and an alias of five
+syllables or more may miss one, but never its last ("đăng ký khai" is not "đăng ký khai tử"). The score is the number of syllables matched, less small penalties,
 so the most specific alias wins ("đổi bằng lái xe" over "bằng lái xe"). When two procedures reach the
 same best score the text is ambiguous and the caller asks which one was meant.
 """
@@ -20,6 +20,7 @@ from bot.knowledge.model import Procedure
 from bot.text import search_key
 
 MAX_GAP = 2
+MIN_SYLLABLES_TO_MISS_ONE = 5
 TYPO_PENALTY = 0.25
 MISSING_PENALTY = 0.75
 TIE_MARGIN = 0.01
@@ -80,12 +81,12 @@ def _align(alias: Sequence[str], words: Sequence[str]) -> Tuple[int, float]:
         first_penalty = _similar(alias[0], word)
         skip_first = False
         if first_penalty is None:
-            if len(alias) < 4 or len(alias) < 2 or _similar(alias[1], word) is None:
+            if len(alias) < MIN_SYLLABLES_TO_MISS_ONE or _similar(alias[1], word) is None:
                 continue
             skip_first, first_penalty = True, MISSING_PENALTY + (_similar(alias[1], word) or 0.0)
         matched, penalty, position = 1, first_penalty, start
-        missed = 1 if skip_first else 0
-        for syllable in alias[(2 if skip_first else 1):]:
+        missed, missed_last = (1 if skip_first else 0), False
+        for number, syllable in enumerate(alias[(2 if skip_first else 1):], start=2 if skip_first else 1):
             found = None
             for offset in range(1, MAX_GAP + 2):
                 if position + offset < len(words):
@@ -95,13 +96,14 @@ def _align(alias: Sequence[str], words: Sequence[str]) -> Tuple[int, float]:
                         break
             if found is None:
                 missed += 1
+                missed_last = number == len(alias) - 1
                 penalty += MISSING_PENALTY
                 continue
             position, cost = found
             matched += 1
             penalty += cost
-        allowed_missing = 1 if len(alias) >= 4 else 0
-        if missed <= allowed_missing and (matched, -penalty) > (best[0], -best[1]):
+        allowed_missing = 1 if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else 0
+        if missed <= allowed_missing and not missed_last and (matched, -penalty) > (best[0], -best[1]):
             best = (matched, penalty)
     return best
 

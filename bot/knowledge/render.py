@@ -34,6 +34,17 @@ ASPECT_TITLES = {
     Aspect.overview: "tóm tắt",
 }
 
+# How an aspect reads inside "Bạn muốn hỏi … của thủ tục nào?"
+ASPECT_IN_QUESTION = {
+    Aspect.documents: "hồ sơ",
+    Aspect.fee: "lệ phí",
+    Aspect.deadline: "thời hạn giải quyết",
+    Aspect.authority: "nơi giải quyết",
+    Aspect.online: "cách làm trực tuyến",
+    Aspect.legal_basis: "căn cứ pháp lý",
+    Aspect.overview: "thông tin",
+}
+
 ONLINE_LEVELS = {
     OnlineLevel.toan_trinh: "Có thể làm trực tuyến toàn trình (nộp hồ sơ và nhận kết quả không cần đến cơ quan).",
     OnlineLevel.mot_phan: "Làm trực tuyến một phần: nộp hồ sơ trực tuyến được, nhưng vẫn cần đến cơ quan một bước.",

@@ -17,7 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Pattern, Tuple
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Pattern, Tuple, Union
 
 import yaml
 from underthesea.pipeline.text_normalize import token_normalize
@@ -53,22 +54,59 @@ def fold(text: str) -> str:
     return text.replace("đ", "d")
 
 
+@dataclass(frozen=True)
+class _Contextual:
+    default: str
+    rules: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...]  # (meaning, words after, words before)
+
+    def meaning(self, previous: str, following: str) -> str:
+        for meaning, after, before in self.rules:
+            if previous in after or following in before:
+                return meaning
+        return self.default
+
+
+def _nfc_lower(text: object) -> str:
+    return unicodedata.normalize("NFC", str(text)).lower()
+
+
 @lru_cache(maxsize=1)
-def _abbreviation_table() -> Tuple[Pattern[str], Dict[str, str]]:
+def _abbreviation_table() -> Tuple[Pattern[str], Dict[str, Union[str, _Contextual]]]:
     with ABBREVIATIONS_FILE.open(encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
-    table = {unicodedata.normalize("NFC", str(k)).lower(): str(v) for k, v in raw.items()}
+    table: Dict[str, Union[str, _Contextual]] = {_nfc_lower(k): str(v) for k, v in raw.get("words", {}).items()}
+    for key, entry in raw.get("contextual", {}).items():
+        rules = tuple(
+            (
+                str(rule["meaning"]),
+                frozenset(_nfc_lower(w) for w in rule.get("after", [])),
+                frozenset(_nfc_lower(w) for w in rule.get("before", [])),
+            )
+            for rule in entry.get("rules", [])
+        )
+        table[_nfc_lower(key)] = _Contextual(str(entry["default"]), rules)
     keys = sorted(table, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(k) for k in keys) + r")(?!\w)", re.IGNORECASE
-    )
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(k) for k in keys) + r")(?!\w)", re.IGNORECASE)
     return pattern, table
+
+
+def _neighbour_words(text: str, start: int, end: int) -> Tuple[str, str]:
+    before = _WORD.findall(text[:start])
+    after = _WORD.findall(text[end:])
+    return (before[-1].lower() if before else ""), (after[0].lower() if after else "")
 
 
 def expand_abbreviations(text: str) -> str:
     """Replace whole-word abbreviations ("mat cccd ko" -> "mat căn cước công dân không")."""
     pattern, table = _abbreviation_table()
-    return pattern.sub(lambda m: table[m.group(0).lower()], text)
+
+    def replace(match: "re.Match[str]") -> str:
+        entry = table[match.group(0).lower()]
+        if isinstance(entry, _Contextual):
+            return entry.meaning(*_neighbour_words(text, match.start(), match.end()))
+        return entry
+
+    return pattern.sub(replace, text)
 
 
 def syllables(text: str) -> List[str]:

@@ -8,6 +8,7 @@ MATCHER = ProcedureMatcher(
         procedure("cap-lai-can-cuoc", "Cấp lại thẻ căn cước", ["làm lại căn cước", "mất căn cước", "mất cccd"]),
         procedure("dang-ky-xe", "Đăng ký xe", ["đăng ký xe máy", "đăng ký ô tô", "làm cà vẹt xe"]),
         procedure("dang-ky-khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh", "khai sinh cho con"]),
+        procedure("dang-ky-khai-tu", "Đăng ký khai tử", ["làm giấy chứng tử", "khai tử"]),
     ]
 )
 
@@ -45,3 +46,12 @@ def test_partial_mentions_become_suggestions_not_answers():
     result = MATCHER.match("thủ tục giấy phép lái")
     assert result.best is None
     assert {s.procedure_id for s in result.suggestions} >= {"cap-doi-gplx", "cap-lai-gplx"}
+
+
+def test_a_missing_last_syllable_never_picks_a_sibling_procedure():
+    assert MATCHER.match("đăng ký khai sinh cho con mất mấy ngày").best == "dang-ky-khai-sinh"
+    assert MATCHER.match("đăng ký khai mất mấy ngày").best is None
+
+
+def test_a_long_alias_may_miss_one_inner_syllable():
+    assert MATCHER.match("cấp lại thẻ cước bị mất").best == "cap-lai-can-cuoc"

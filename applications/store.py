@@ -1,0 +1,160 @@
+"""The application status store in Redis, and the subscriptions to status changes.
+
+Keys (``prefix`` defaults to ""):
+  app:{code}              hash: code, procedure, phone, phone_masked, status, event_time, event_id,
+                          appointment_date, reason, missing (JSON), note, updated_at
+  app:{code}:history      sorted set of events (JSON, no phone), scored by event time
+  app:{code}:subs         set of "channel|recipient"
+  subs:{channel}|{recipient}  set of codes (to unsubscribe everything at once)
+  app:event:{event_id}    seen event ids (idempotency), kept ``event_ttl`` seconds
+
+A status change is applied by one Lua script, atomically: the event id is recorded, the event joins
+the history, the current status moves only if the event is newer than the current one (event time,
+then event id, decide), and one notification per subscriber is appended to the notification stream
+in the same step, so a status change can never be stored without its notifications or vice versa.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from redis.asyncio import Redis
+
+from applications.events import StatusEvent
+from bot.privacy import mask_phone
+from notifications.stream import STREAM_KEY, STREAM_MAXLEN
+
+EVENT_TTL_SECONDS = 90 * 24 * 3600
+
+_APPLY = """
+local event_id, event_time, history, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local maxlen, n_static = ARGV[5], tonumber(ARGV[6])
+if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ttl) then return 'duplicate' end
+redis.call('ZADD', KEYS[2], event_time, history)
+local i = 7
+for _ = 1, n_static do
+  redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
+end
+local current = redis.call('HMGET', KEYS[1], 'event_time', 'event_id')
+if current[1] then
+  local cur_time = tonumber(current[1])
+  if event_time < cur_time or (event_time == cur_time and event_id <= current[2]) then return 'stale' end
+end
+local now = redis.call('TIME')
+local now_ms = tostring(now[1] * 1000 + math.floor(now[2] / 1000))
+local fields = {}
+for j = i, #ARGV do fields[#fields + 1] = ARGV[j] end
+fields[#fields + 1] = 'updated_at'; fields[#fields + 1] = now_ms
+redis.call('HSET', KEYS[1], unpack(fields))
+local code = redis.call('HGET', KEYS[1], 'code')
+for _, sub in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  local sep = string.find(sub, '|', 1, true)
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*',
+    'key', event_id .. '|' .. sub, 'channel', string.sub(sub, 1, sep - 1), 'recipient', string.sub(sub, sep + 1),
+    'code', code, 'event', history, 'created_ms', now_ms)
+end
+return 'applied'
+"""
+
+
+@dataclass
+class Application:
+    code: str
+    status: str
+    event_time_ms: int
+    procedure: str = ""
+    phone: str = ""
+    phone_masked: str = ""
+    appointment_date: str = ""
+    reason: str = ""
+    missing_documents: List[str] = field(default_factory=list)
+    note: str = ""
+    history: List[Dict[str, Any]] = field(default_factory=list)
+
+
+def sub_member(channel: str, recipient: str) -> str:
+    if "|" in channel or not channel or not recipient:
+        raise ValueError("bad channel or recipient")
+    return f"{channel}|{recipient}"
+
+
+class StatusStore:
+    def __init__(self, redis: Redis, prefix: str = "") -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self._apply = redis.register_script(_APPLY)
+
+    def _key(self, *parts: str) -> str:
+        return self.prefix + ":".join(parts)
+
+    @property
+    def stream_key(self) -> str:
+        return self.prefix + STREAM_KEY
+
+    async def apply(self, event: StatusEvent) -> str:
+        """'applied' (now the current status), 'stale' (older than the current one: history only) or
+        'duplicate' (this event id was already applied)."""
+        static: List[str] = ["code", event.code]
+        current: List[str] = [
+            "status", event.status, "event_time", str(event.event_time_ms), "event_id", event.event_id,
+            "reason", event.reason, "missing", json.dumps(event.missing_documents, ensure_ascii=False),
+            "note", event.note,
+        ]
+        for name, value in (("procedure", event.procedure), ("phone", event.phone),
+                            ("phone_masked", mask_phone(event.phone) if event.phone else None),
+                            ("appointment_date", event.appointment_date)):
+            if value:
+                static += [name, value]
+                current += [name, value]
+        history = json.dumps(event.public(), ensure_ascii=False, sort_keys=True)
+        keys = [self._key("app", event.code), self._key("app", event.code, "history"),
+                self._key("app", "event", event.event_id), self._key("app", event.code, "subs"), self.stream_key]
+        args = [event.event_id, event.event_time_ms, history, EVENT_TTL_SECONDS, STREAM_MAXLEN,
+                len(static) // 2, *static, *current]
+        result = await self._apply(keys=keys, args=args)
+        return result.decode() if isinstance(result, bytes) else result
+
+    async def get(self, code: str) -> Optional[Application]:
+        raw = await self.redis.hgetall(self._key("app", code))
+        if not raw or b"status" not in raw:
+            return None
+        data = {k.decode(): v.decode() for k, v in raw.items()}
+        history = [json.loads(item) for item in await self.redis.zrange(self._key("app", code, "history"), 0, -1)]
+        return Application(
+            code=data["code"], status=data["status"], event_time_ms=int(data["event_time"]),
+            procedure=data.get("procedure", ""), phone=data.get("phone", ""),
+            phone_masked=data.get("phone_masked", ""), appointment_date=data.get("appointment_date", ""),
+            reason=data.get("reason", ""), missing_documents=json.loads(data.get("missing") or "[]"),
+            note=data.get("note", ""), history=history,
+        )
+
+    async def subscribe(self, code: str, channel: str, recipient: str) -> bool:
+        """True when this is a new subscription."""
+        member = sub_member(channel, recipient)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(self._key("app", code, "subs"), member)
+            pipe.sadd(self._key("subs", member), code)
+            added, _ = await pipe.execute()
+        return bool(added)
+
+    async def unsubscribe(self, channel: str, recipient: str, code: Optional[str] = None) -> int:
+        """Stop notifications to this recipient (for one code, or all); how many subscriptions ended."""
+        member = sub_member(channel, recipient)
+        codes = [code] if code else [c.decode() for c in await self.redis.smembers(self._key("subs", member))]
+        removed = 0
+        for one in codes:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.srem(self._key("app", one, "subs"), member)
+                pipe.srem(self._key("subs", member), one)
+                gone, _ = await pipe.execute()
+            removed += int(gone)
+        return removed
+
+    async def subscribers(self, code: str) -> List[Tuple[str, str]]:
+        members = await self.redis.smembers(self._key("app", code, "subs"))
+        return sorted(tuple(m.decode().split("|", 1)) for m in members)  # type: ignore[misc]
+
+    async def subscriptions(self, channel: str, recipient: str) -> List[str]:
+        return sorted(c.decode() for c in await self.redis.smembers(self._key("subs", sub_member(channel, recipient))))

@@ -1,0 +1,130 @@
+"""What every webhook connector does the same way: refuse oversized, non-UTF-8 or malformed bodies
+with a 4xx and one log line, acknowledge fast and handle the message in the background (providers
+retry a webhook that is slow to answer), and retry a provider call that failed for a passing reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.errors import ProviderError
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+T = TypeVar("T")
+
+
+class Rejected(Exception):
+    """A webhook request refused before it reaches the assistant."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+    def response(self, channel: str) -> HTTPResponse:
+        logger.warning("%s webhook: rejected (%d): %s", channel, self.status, self.reason)
+        return response.json({"ok": False, "error": self.reason}, status=self.status)
+
+
+def raw_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise Rejected(413, f"body of {declared} bytes is over the {limit}-byte limit")
+        except ValueError:
+            raise Rejected(400, "bad Content-Length")
+    body = request.body or b""
+    if len(body) > limit:
+        raise Rejected(413, f"body of {len(body)} bytes is over the {limit}-byte limit")
+    return body
+
+
+def decode_utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejected(400, "body is not valid UTF-8")
+
+
+def json_object(text: str) -> Dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise Rejected(400, "body is not JSON")
+    if not isinstance(data, dict):
+        raise Rejected(400, "JSON body is not an object")
+    return data
+
+
+def same_secret(given: Optional[str], expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def text_field(data: Dict[str, Any], *path: str, required: bool = True, limit: int = 4096) -> Optional[str]:
+    """``data[path...]`` as a string (numbers accepted), or Rejected(400) when missing/wrong type."""
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            if required:
+                raise Rejected(400, f"missing field {'.'.join(path)}")
+            return None
+        value = value[key]
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise Rejected(400, f"field {'.'.join(path)} has the wrong type")
+    value = str(value)
+    if len(value) > limit:
+        raise Rejected(400, f"field {'.'.join(path)} is too long")
+    return value
+
+
+class Background:
+    """Runs message handling after the webhook has answered; keeps references so that tasks are not
+    garbage-collected, bounds concurrency, and logs (never raises) what went wrong."""
+
+    def __init__(self, channel: str, concurrency: int = 32) -> None:
+        self.channel = channel
+        self._tasks: Set[asyncio.Task] = set()
+        self._semaphore: Optional[asyncio.Semaphore] = None
+        self._concurrency = concurrency
+
+    def spawn(self, work: Callable[[], Awaitable[Any]]) -> None:
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self._concurrency)
+        task = asyncio.get_running_loop().create_task(self._run(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, work: Callable[[], Awaitable[Any]]) -> None:
+        assert self._semaphore is not None
+        async with self._semaphore:
+            try:
+                await work()
+            except ProviderError as error:
+                logger.error("%s: reply not delivered: %s (status %s)", self.channel, error.message, error.status)
+            except Exception:
+                logger.exception("%s: handling a message failed", self.channel)
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 3, max_wait: float = 10.0) -> T:
+    """``call()``, tried again after a pause when it fails with a retryable ProviderError."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except ProviderError as error:
+            if not error.retryable or attempt == attempts:
+                raise
+            wait = min(error.retry_after if error.retry_after is not None else 0.5 * 2 ** (attempt - 1), max_wait)
+            logger.info("provider call failed (%s); retrying in %.1fs", error.message, wait)
+            await asyncio.sleep(wait)
+    raise AssertionError("not reached")

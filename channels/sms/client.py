@@ -1,0 +1,97 @@
+"""Outbound SMS through a brandname-SMS gateway's HTTP API (aiohttp, no Rasa).
+
+``SmsGatewayClient.send(phone, text)`` converts the text for SMS (diacritics removed, plain GSM-7, at
+most 3 parts of 160 characters marked "(1/2)", see ``channels.formatting.sms_parts``) and posts each
+part as ``POST {base_url}/sms/send`` with ``Authorization: Bearer <api key>`` and the JSON body
+``{"to": "84912345678", "brandname": "...", "text": "...", "ref": "<unique id>"}``; the gateway
+answers 200/202 with ``{"message_id": "..."}``. Phone numbers are normalised to 84xxxxxxxxx
+(``normalize_phone``). Any failure raises ``channels.errors.ProviderError`` with the HTTP status
+(``None`` on timeout or connection error) and the ``Retry-After`` seconds when the gateway sent them,
+so a caller can retry 429/5xx/timeouts; ``ref`` lets a gateway drop a part it has already accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from typing import List, Optional
+
+import aiohttp
+
+from bot.privacy import mask_phone
+from channels.errors import ProviderError
+from channels.formatting import sms_parts
+
+logger = logging.getLogger(__name__)
+
+
+def normalize_phone(phone: str) -> Optional[str]:
+    """Vietnamese and international numbers as digits with the country code ("0912 345 678" ->
+    "84912345678", "+84912345678" -> "84912345678"); ``None`` when it is not a phone number."""
+    digits = re.sub(r"[\s.\-()]", "", phone or "")
+    if digits.startswith("+"):
+        digits = digits[1:]
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = "84" + digits[1:]
+    if not re.fullmatch(r"\d{8,15}", digits):
+        return None
+    return digits
+
+
+class SmsGatewayClient:
+    def __init__(self, base_url: str, api_key: str, brandname: str = "", timeout: float = 10.0, max_parts: int = 3) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.brandname = brandname
+        self.max_parts = max_parts
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send_part(self, phone: str, text: str, ref: Optional[str] = None) -> str:
+        """Send one already-converted SMS part; returns the gateway's message id."""
+        session = await self._get_session()
+        body = {"to": phone, "brandname": self.brandname, "text": text, "ref": ref or uuid.uuid4().hex}
+        try:
+            async with session.post(
+                f"{self.base_url}/sms/send", json=body, headers={"Authorization": f"Bearer {self.api_key}"}
+            ) as response:
+                if response.status not in (200, 201, 202):
+                    retry_after = None
+                    try:
+                        retry_after = float(response.headers.get("Retry-After", ""))
+                    except ValueError:
+                        pass
+                    raise ProviderError(
+                        response.status, retry_after, f"SMS gateway refused the message to {mask_phone(phone)}: HTTP {response.status}"
+                    )
+                answer = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise ProviderError(None, None, f"SMS gateway unreachable: {type(error).__name__}") from error
+        except ValueError as error:
+            raise ProviderError(502, None, "SMS gateway answered something that is not JSON") from error
+        return str(answer.get("message_id", "")) if isinstance(answer, dict) else ""
+
+    async def send(self, phone: str, text: str) -> List[str]:
+        """Send ``text`` to ``phone`` as at most 3 GSM-7 parts; returns the gateway's message ids."""
+        number = normalize_phone(phone)
+        if number is None:
+            raise ProviderError(400, None, "not a phone number")
+        ref = uuid.uuid4().hex
+        ids = []
+        for index, part in enumerate(sms_parts(text, max_parts=self.max_parts), 1):
+            ids.append(await self.send_part(number, part, ref=f"{ref}-{index}"))
+        return ids

@@ -1,0 +1,1 @@
+"""Notification dispatch: a Redis Stream of notifications, delivered by worker processes in a consumer group."""

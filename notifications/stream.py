@@ -1,0 +1,21 @@
+"""Names shared by the status store (which appends notifications) and the workers (which deliver them).
+
+Each stream entry is one notification for one subscriber:
+  key        idempotency key "{event_id}|{channel}|{recipient}": delivered at most once per key
+  channel    "telegram", "zalo" or "sms"
+  recipient  chat id, Zalo user id or phone number
+  code       the application code
+  event      the status change (JSON, no personal data)
+  created_ms when the status change was applied (Redis clock), for latency
+"""
+
+STREAM_KEY = "notif:stream"
+GROUP = "notif:workers"
+DEAD_LETTER_KEY = "notif:dead"
+DONE_PREFIX = "notif:done:"        # + key: delivered (kept DONE_TTL seconds)
+LOCK_PREFIX = "notif:lock:"        # + key: a worker is sending it right now (lease)
+ATTEMPTS_PREFIX = "notif:attempts:"  # + key: failed attempts so far, across workers
+RATE_PREFIX = "notif:rate:"        # + channel or channel|recipient: rate limiter state
+STREAM_MAXLEN = 1_000_000
+DEAD_MAXLEN = 100_000
+DONE_TTL_SECONDS = 30 * 24 * 3600
