@@ -23,15 +23,14 @@ from bot.unanswered import record_unanswered
 LOW_CONFIDENCE_MARGIN = 0.1
 
 
-def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Answer from the FAQ when it knows the question well enough; True when it answered."""
-    settings = load_settings()
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, threshold: float) -> bool:
+    """Answer from the FAQ when its best hit reaches ``threshold``; True when it answered."""
     text = latest_text(tracker)
     hit = repository.current().faq.search(text)
-    if not hit or hit.score < settings.faq_threshold:
+    if not hit or hit.score < threshold:
         return False
     dispatcher.utter_message(text=render_faq(hit.entry))
-    if hit.score < settings.faq_threshold + LOW_CONFIDENCE_MARGIN:
+    if hit.score < threshold + LOW_CONFIDENCE_MARGIN:
         record_unanswered(
             text, "low_confidence", tracker.get_latest_input_channel(), {"faq": hit.entry.id, "score": round(hit.score, 3)}
         )
@@ -46,9 +45,9 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        if answer_from_faq(dispatcher, tracker):
-            return []
         settings = load_settings()
+        if answer_from_faq(dispatcher, tracker, settings.faq_threshold):
+            return []
         live = repository.current()
 
         named = [v for v in latest_entity_values(tracker, PROCEDURE_SLOT) if v in live.base.procedures]

@@ -26,6 +26,7 @@ from actions.faq import answer_from_faq
 from bot import analytics
 from bot.knowledge import repository
 from bot.knowledge.render import ASPECT_IN_QUESTION, Aspect, render_procedure
+from bot.settings import load_settings
 from bot.text import syllables
 from bot.unanswered import record_unanswered
 
@@ -73,7 +74,10 @@ class ActionAnswerProcedure(Action):
         elif remembered and intent != "inform_procedure" and _is_follow_up(text):
             chosen = remembered
         else:
-            if not named and intent != "inform_procedure" and answer_from_faq(dispatcher, tracker):
+            # A question the NLU took for a procedure question but naming none may be an FAQ
+            # ("nhận kết quả qua bưu điện được không"): answer it only when the FAQ is sure.
+            threshold = load_settings().faq_threshold_without_procedure
+            if intent != "inform_procedure" and answer_from_faq(dispatcher, tracker, threshold):
                 return []
             options = [c.procedure_id for c in live.matcher.match(text).suggestions]
             if remembered and remembered not in options:

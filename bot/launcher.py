@@ -14,10 +14,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from typing import List
+from pathlib import Path
+from typing import List, Optional
 
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.runtime import write_endpoints
+from bot.runtime import write_credentials, write_endpoints
 from bot.training import ensure_model
 
 
@@ -34,8 +35,13 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
     return False
 
 
-def start_assistant(rasa_port: int, action_port: int, model: str, extra_env: dict = None) -> List[subprocess.Popen]:
-    """Start the action server and the Rasa server; return them once both answer."""
+def start_assistant(
+    rasa_port: int, action_port: int, model: str, extra_env: dict = None, credentials: Optional[Path] = None
+) -> List[subprocess.Popen]:
+    """Start the action server and the Rasa server; return them once both answer.
+
+    ``credentials``: the Rasa credentials file (channels); the project's credentials.yml (REST only)
+    when not given. ``main`` passes one generated from the environment (``write_credentials``)."""
     settings = load_settings()
     endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
     print(write_endpoints(settings, f"http://127.0.0.1:{action_port}/webhook", endpoints_file), flush=True)
@@ -46,7 +52,7 @@ def start_assistant(rasa_port: int, action_port: int, model: str, extra_env: dic
     )
     rasa = subprocess.Popen(
         [sys.executable, "-m", "rasa", "run", "--model", model, "--port", str(rasa_port),
-         "--endpoints", str(endpoints_file), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+         "--endpoints", str(endpoints_file), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
          "--enable-api", "--cors", "*", "--interface", "127.0.0.1"],
         cwd=PROJECT_ROOT, env=env,
     )
@@ -79,7 +85,11 @@ def main() -> int:
     args = parser.parse_args()
 
     model = ensure_model()
-    processes = start_assistant(args.port, args.actions_port, str(model))
+    settings = load_settings()
+    credentials = settings.data_dir / f"credentials-{args.port}.yml"
+    for line in write_credentials(settings, credentials):
+        print(line, flush=True)
+    processes = start_assistant(args.port, args.actions_port, str(model), credentials=credentials)
     from channels.webchat.server import serve_forever
 
     print(

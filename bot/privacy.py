@@ -27,3 +27,27 @@ def mask(text: str) -> str:
 
 def mask_phone(phone: str) -> str:
     return _keep_ends(phone) if phone else ""
+
+
+def mask_name(name: str) -> str:
+    """Initials only: "Nguyễn Văn An" -> "N. V. A."."""
+    return " ".join(word[0] + "." for word in (name or "").split()) if name else ""
+
+
+def mask_value(kind: str, value: object) -> str:
+    """A form value as it may appear in a log: names as initials, dates as the year, addresses as
+    their last part (the province), numbers with their ends only."""
+    text = "" if value is None else str(value)
+    if not text:
+        return text
+    if kind == "name":
+        return mask_name(text)
+    if kind in ("date", "date_or_year"):
+        return "**/**/" + text[-4:]
+    if kind == "address":
+        return "***, " + text.split(",")[-1].strip()
+    if kind in ("id_number", "phone", "email"):
+        return mask(text)
+    if kind in ("text", "agency"):
+        return f"<{len(text)} ký tự>"
+    return mask(text)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,14 +18,80 @@ def _float(name: str, default: float) -> float:
 
 
 @dataclass(frozen=True)
+class ChannelSettings:
+    """Messaging channels (channels/): a channel is enabled only when all its required variables are
+    set (see CHANNEL_REQUIREMENTS); secrets stay in the environment, never in generated files."""
+
+    telegram_bot_token: Optional[str] = None  # TELEGRAM_BOT_TOKEN (from @BotFather)
+    telegram_secret_token: Optional[str] = None  # TELEGRAM_SECRET_TOKEN (setWebhook secret_token)
+    telegram_api_base: str = "https://api.telegram.org"  # TELEGRAM_API_BASE
+    telegram_webhook_url: Optional[str] = None  # TELEGRAM_WEBHOOK_URL: if set, setWebhook at start
+    zalo_app_id: Optional[str] = None  # ZALO_APP_ID
+    zalo_app_secret: Optional[str] = None  # ZALO_APP_SECRET (token refresh)
+    zalo_oa_secret_key: Optional[str] = None  # ZALO_OA_SECRET_KEY (webhook signature)
+    zalo_access_token: Optional[str] = None  # ZALO_OA_ACCESS_TOKEN
+    zalo_refresh_token: Optional[str] = None  # ZALO_REFRESH_TOKEN
+    zalo_token_file: Optional[str] = None  # ZALO_TOKEN_FILE (refreshed tokens; default DATA_DIR/zalo-token.json)
+    zalo_api_base: str = "https://openapi.zalo.me"  # ZALO_API_BASE
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"  # ZALO_OAUTH_BASE
+    zalo_button_template: bool = True  # ZALO_BUTTON_TEMPLATE=false: numbered lists only
+    sms_gateway_url: Optional[str] = None  # SMS_GATEWAY_URL
+    sms_gateway_api_key: Optional[str] = None  # SMS_GATEWAY_API_KEY
+    sms_brandname: str = ""  # SMS_BRANDNAME
+    sms_webhook_secret: Optional[str] = None  # SMS_WEBHOOK_SECRET (X-Signature HMAC key)
+    twilio_auth_token: Optional[str] = None  # TWILIO_AUTH_TOKEN (X-Twilio-Signature)
+    sms_twilio_webhook_url: Optional[str] = None  # SMS_TWILIO_WEBHOOK_URL (public URL Twilio calls)
+
+
+# channel -> (environment variables that must all be set, groups of which at least one must be set)
+CHANNEL_REQUIREMENTS = {
+    "telegram": (("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN"), ()),
+    "zalo": (("ZALO_APP_ID", "ZALO_OA_SECRET_KEY", "ZALO_OA_ACCESS_TOKEN"), ()),
+    "sms": (("SMS_GATEWAY_URL", "SMS_GATEWAY_API_KEY"), (("SMS_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN"),)),
+}
+
+
+def load_channel_settings(environ: Optional[Mapping[str, str]] = None) -> ChannelSettings:
+    env = os.environ if environ is None else environ
+
+    def get(name: str) -> Optional[str]:
+        value = (env.get(name) or "").strip()
+        return value or None
+
+    return ChannelSettings(
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_secret_token=get("TELEGRAM_SECRET_TOKEN"),
+        telegram_api_base=get("TELEGRAM_API_BASE") or "https://api.telegram.org",
+        telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+        zalo_app_id=get("ZALO_APP_ID"),
+        zalo_app_secret=get("ZALO_APP_SECRET"),
+        zalo_oa_secret_key=get("ZALO_OA_SECRET_KEY"),
+        zalo_access_token=get("ZALO_OA_ACCESS_TOKEN"),
+        zalo_token_file=get("ZALO_TOKEN_FILE"),
+        zalo_refresh_token=get("ZALO_REFRESH_TOKEN"),
+        zalo_api_base=get("ZALO_API_BASE") or "https://openapi.zalo.me",
+        zalo_oauth_base=get("ZALO_OAUTH_BASE") or "https://oauth.zaloapp.com",
+        zalo_button_template=(get("ZALO_BUTTON_TEMPLATE") or "true").lower() not in {"false", "0", "no"},
+        sms_gateway_url=get("SMS_GATEWAY_URL"),
+        sms_gateway_api_key=get("SMS_GATEWAY_API_KEY"),
+        sms_brandname=get("SMS_BRANDNAME") or "",
+        sms_webhook_secret=get("SMS_WEBHOOK_SECRET"),
+        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        sms_twilio_webhook_url=get("SMS_TWILIO_WEBHOOK_URL"),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     knowledge_dir: Path
     redis_url: Optional[str]
     data_dir: Path
     faq_threshold: float
+    faq_threshold_without_procedure: float
     knowledge_reload_seconds: float
     hotline: str
     portal_url: str
+    channels: ChannelSettings = field(default_factory=ChannelSettings)
 
 
 def load_settings() -> Settings:
@@ -33,10 +99,12 @@ def load_settings() -> Settings:
         knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge")),
         redis_url=os.environ.get("REDIS_URL") or None,
         data_dir=Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "var")),
-        faq_threshold=_float("FAQ_THRESHOLD", 0.35),
+        faq_threshold=_float("FAQ_THRESHOLD", 0.38),
+        faq_threshold_without_procedure=_float("FAQ_THRESHOLD_WITHOUT_PROCEDURE", 0.6),
         knowledge_reload_seconds=_float("KNOWLEDGE_RELOAD_SECONDS", 2.0),
         hotline=os.environ.get("HOTLINE", "18001096"),
         portal_url=os.environ.get("PORTAL_URL", "https://dichvucong.gov.vn"),
+        channels=load_channel_settings(),
     )
 
 
@@ -99,4 +167,25 @@ def load_status_settings() -> StatusSettings:
         send_timeout=_float("NOTIFY_SEND_TIMEOUT", 10.0),
         channel_rates={c: _float(f"NOTIFY_RATE_{c.upper()}", d) for c, d in zip(channels, (30.0, 20.0, 10.0))},
         recipient_rates={c: _float(f"NOTIFY_RECIPIENT_RATE_{c.upper()}", d) for c, d in zip(channels, (1.0, 1.0, 0.2))},
+    )
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """Conversational form filling (issue 5, forms/)."""
+
+    data_dir: Path                # DATA_DIR: produced PDFs and JSON go to DATA_DIR/forms/
+    base_url: str                 # FORMS_BASE_URL: public URL under which DATA_DIR/forms/ is served
+    expiry_seconds: float         # FORM_EXPIRY_MINUTES: an unfinished form is dropped after this idle time
+    text_only_channels: tuple     # FORMS_TEXT_ONLY_CHANNELS: channels that get a short text, not a file link
+
+
+def load_form_settings() -> FormSettings:
+    return FormSettings(
+        data_dir=Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "var")),
+        base_url=os.environ.get("FORMS_BASE_URL", "http://localhost:8000/forms").rstrip("/"),
+        expiry_seconds=_float("FORM_EXPIRY_MINUTES", 30.0) * 60,
+        text_only_channels=tuple(
+            c.strip() for c in os.environ.get("FORMS_TEXT_ONLY_CHANNELS", "sms,twilio").split(",") if c.strip()
+        ),
     )

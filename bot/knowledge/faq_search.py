@@ -1,32 +1,61 @@
 """Retrieval over FAQ entries: TF-IDF on word-segmented, diacritic-folded text.
 
-Each entry is indexed by its question and its variants. A query is compared with every indexed
-text by cosine similarity; the entry of the best text wins. Features are folded syllables and
-syllable bigrams (robust to missing diacritics) plus underthesea's segmented words, folded
-("giấy_tờ" -> "giay_to"), which weigh real Vietnamese words above chance syllable pairs.
+Each entry is indexed by its question and its variants. Features are folded syllables and syllable
+bigrams (robust to missing diacritics) plus underthesea's segmented words, folded ("giấy_tờ" ->
+"giay_to"); question words ("ở đâu", "được không", data in ``bot/text/question_words.yml``) are left out.
+IDF is learned over the FAQ texts together with the procedures' texts, so words common across public
+services ("hồ sơ", "cấp", "giấy") weigh little.
+
+The score of a query against an entry is the cosine similarity with the entry's closest text,
+multiplied by the geometric mean of two shares of topic words: the query's found in the text, and
+the text's found in the query. A query that shares one word with an entry ("kết quả xổ số" /
+"quá hạn trả kết quả") or says too little to tell ("lệ phí bao nhiêu") scores low.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import FrozenSet, Iterable, List, Optional, Sequence
 
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 from underthesea import word_tokenize
 
-from bot.knowledge.model import FaqEntry
-from bot.text import expand_abbreviations, fold, normalize, syllables
+from bot.knowledge.model import FaqEntry, Procedure
+from bot.text import expand_abbreviations, normalize, syllables
+
+QUESTION_WORDS_FILE = Path(__file__).resolve().parent.parent / "text" / "question_words.yml"
+
+
+@lru_cache(maxsize=1)
+def question_words() -> FrozenSet[str]:
+    return frozenset(yaml.safe_load(QUESTION_WORDS_FILE.read_text(encoding="utf-8")))
+
+
+def topic_syllables(text: str) -> List[str]:
+    return [s for s in syllables(expand_abbreviations(normalize(text))) if s not in question_words()]
 
 
 def faq_features(text: str) -> List[str]:
     expanded = expand_abbreviations(normalize(text))
-    plain = syllables(expanded)
+    plain = topic_syllables(text)
     features = plain + [f"{a}_{b}" for a, b in zip(plain, plain[1:])]
-    features += [
-        "w:" + "_".join(syllables(word)) for word in word_tokenize(expanded) if " " in word and syllables(word)
-    ]
+    for word in word_tokenize(expanded):
+        folded = [s for s in syllables(word) if s not in question_words()]
+        if " " in word and len(folded) > 1:
+            features.append("w:" + "_".join(folded))
     return features
+
+
+def _procedure_texts(procedures: Iterable[Procedure]) -> List[str]:
+    texts: List[str] = []
+    for procedure in procedures:
+        texts += [procedure.name, *procedure.aliases, *procedure.documents, procedure.deadline, procedure.authority]
+    return texts
 
 
 @dataclass(frozen=True)
@@ -36,22 +65,34 @@ class FaqHit:
 
 
 class FaqIndex:
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(self, entries: Sequence[FaqEntry], procedures: Iterable[Procedure] = ()) -> None:
         self.entries = list(entries)
         self._owners: List[int] = []
-        texts: List[str] = []
+        self._texts: List[str] = []
         for number, entry in enumerate(self.entries):
             for text in [entry.question, *entry.variants]:
-                texts.append(text)
+                self._texts.append(text)
                 self._owners.append(number)
         self._vectorizer: Optional[TfidfVectorizer] = None
-        if texts:
+        if self._texts:
             self._vectorizer = TfidfVectorizer(analyzer=faq_features, sublinear_tf=True)
-            self._matrix = self._vectorizer.fit_transform(texts)
+            self._vectorizer.fit(self._texts + _procedure_texts(procedures))
+            self._matrix = self._vectorizer.transform(self._texts)
+            self._topics = [set(topic_syllables(text)) for text in self._texts]
 
     def search(self, query: str) -> Optional[FaqHit]:
-        if self._vectorizer is None or not fold(query).strip():
+        topics = topic_syllables(query)
+        if self._vectorizer is None or not topics:
             return None
-        scores = linear_kernel(self._vectorizer.transform([query]), self._matrix)[0]
-        best = int(scores.argmax())
-        return FaqHit(self.entries[self._owners[best]], float(scores[best]))
+        similarities = linear_kernel(self._vectorizer.transform([query]), self._matrix)[0]
+        best_score, best_text = 0.0, 0
+        for number, similarity in enumerate(similarities):
+            if similarity <= 0:
+                continue
+            text_topics = self._topics[number]
+            query_coverage = sum(1 for t in topics if t in text_topics) / len(topics)
+            text_coverage = len(text_topics.intersection(topics)) / max(len(text_topics), 1)
+            score = float(similarity) * math.sqrt(query_coverage * text_coverage)
+            if score > best_score:
+                best_score, best_text = score, number
+        return FaqHit(self.entries[self._owners[best_text]], best_score)

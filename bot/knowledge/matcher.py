@@ -20,6 +20,7 @@ from bot.knowledge.model import Procedure
 from bot.text import search_key
 
 MAX_GAP = 2
+MAX_WORDS = 200  # a longer text is cut: matching stays fast on any input
 MIN_SYLLABLES_TO_MISS_ONE = 5
 TYPO_PENALTY = 0.25
 MISSING_PENALTY = 0.75
@@ -134,7 +135,7 @@ class ProcedureMatcher:
                     self.aliases.append(Alias(procedure.id, text, key))
 
     def match(self, text: str) -> MatchResult:
-        words = search_key(text).split()
+        words = search_key(text).split()[:MAX_WORDS]
         best: Dict[str, Candidate] = {}
         partial: Dict[str, Candidate] = {}
         if words:

@@ -118,7 +118,9 @@ class KnowledgeRepository:
             "knowledge %s loaded from %s: %d procedures, %d FAQ entries",
             base.version, source, len(base.procedures), len(base.faq),
         )
-        return LiveKnowledge(base, ProcedureMatcher(base.procedures.values()), FaqIndex(base.faq))
+        return LiveKnowledge(
+            base, ProcedureMatcher(base.procedures.values()), FaqIndex(base.faq, base.procedures.values())
+        )
 
 
 _UNREACHABLE = object()

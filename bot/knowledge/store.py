@@ -297,11 +297,11 @@ class KnowledgeStore:
         pipe.execute()
         return version
 
-    def _ensure_seed_version(self) -> Tuple[Optional[int], Snapshot]:
+    def _ensure_seed_version(self, seed: Optional[Snapshot] = None) -> Tuple[Optional[int], Snapshot]:
         version = self.published_version()
         if version is not None:
             return version, self.snapshot(version)
-        seed = self.seed()
+        seed = seed if seed is not None else self.seed()
         version = self._write_version(seed, SYSTEM_USER, f"Khởi tạo từ thư mục {self.seed_dir.name}/ (YAML)", None)
         self.audit(SYSTEM_USER, "seeded", f"v{version}", {"counts": {k: len(seed[k]) for k in KINDS}})
         return version, seed
@@ -312,12 +312,13 @@ class KnowledgeStore:
             drafts = self.drafts()
             if not drafts:
                 raise PublishError("Không có thay đổi nào để xuất bản.")
-            _, previous = self._ensure_seed_version()
+            previous = self.published()
             snapshot = copy.deepcopy(previous)
             apply_drafts(snapshot, drafts)
             _, problems = validate_snapshot(snapshot)
             if problems:
                 raise PublishError("Dữ liệu chưa hợp lệ, chưa thể xuất bản.", problems)
+            self._ensure_seed_version(previous)
             version = self._write_version(snapshot, user, message or "Xuất bản", previous, clear_drafts=True)
             meta = self.version_meta(version) or {}
             self.audit(user, "published", f"v{version}", {"changes": meta.get("changes"), "message": message})

@@ -3,7 +3,8 @@
 Tone marks are put in their standard place and Unicode is composed (NFC), so "hoá"/"hóa" and
 decomposed input from some phone keyboards become one spelling; abbreviations and teencode from the
 data table ``bot/text/abbreviations.yml`` are expanded ("gplx" -> "giấy phép lái xe", "ko" -> "không").
-The message text is replaced by the normalised text for every later component.
+The message text is replaced by the normalised text for every later component. Text beyond
+``max_chars`` is cut: no citizen's question is that long, and the cut keeps every later step fast.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from bot.text import expand_abbreviations, normalize
 class VietnameseNormalizer(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"expand_abbreviations": True}
+        return {"expand_abbreviations": True, "max_chars": 1000}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.expand = bool(config.get("expand_abbreviations", True))
+        self.max_chars = int(config.get("max_chars", 1000))
 
     @classmethod
     def create(
@@ -41,7 +43,7 @@ class VietnameseNormalizer(GraphComponent):
         return cls(config)
 
     def normalize_text(self, text: Text) -> Text:
-        text = normalize(text)
+        text = normalize(text[: self.max_chars])
         return expand_abbreviations(text) if self.expand else text
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -41,3 +41,27 @@ def test_faq_retrieval_ignores_diacritics_and_rejects_unrelated_questions():
     assert hit.entry.id == "vneid-muc-2" and hit.score > 0.5
     assert index.search("mot cua lam viec may gio").entry.id == "gio-lam-viec"
     assert index.search("giá vàng hôm nay").score < 0.2
+
+
+def test_faq_retrieval_on_questions_in_citizens_own_words():
+    """Quality gate on the published FAQ: paraphrases written apart from it (tests/knowledge/faq_queries.yml)."""
+    from pathlib import Path
+
+    import yaml
+
+    from bot.knowledge import repository
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    threshold = settings.faq_threshold
+    queries = yaml.safe_load((Path(__file__).with_name("faq_queries.yml")).read_text(encoding="utf-8"))
+    index = repository.current().faq
+    found = [q for q in queries if q["faq"] and (hit := index.search(q["text"])) and hit.score >= threshold
+             and hit.entry.id == q["faq"]]
+    wrongly_answered = [
+        q["text"] for q in queries if not q["faq"] and (hit := index.search(q["text"])) and hit.score >= (
+            settings.faq_threshold_without_procedure if q.get("via") == "procedure_question" else threshold)
+    ]
+    positives = [q for q in queries if q["faq"]]
+    assert len(found) / len(positives) >= 0.8, f"only {len(found)}/{len(positives)} found"
+    assert wrongly_answered == []

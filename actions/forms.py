@@ -1,0 +1,346 @@
+"""Conversational form filling (issue 5): one FormValidationAction per declaration, the questions,
+the summary, and what happens when a form is finished, cancelled or paused.
+
+The logic lives in ``forms.engine`` (Rasa-independent, unit-tested); these actions read the tracker,
+call it, and turn its answer into messages and events. Personal data is never logged unmasked, and
+is removed from the tracker (slots reset) when the form is produced or cancelled, unless the citizen
+asked to keep it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.privacy import mask_value
+from bot.settings import load_form_settings
+from bot.text import fold
+from forms import engine
+from forms.output import produce, sms_text, summary_text
+from forms.spec import (
+    ACTIVE_SLOT,
+    CONFIRM_SLOT,
+    KEEP_SLOT,
+    NOTICE_SLOT,
+    PENDING_SLOT,
+    SHARED_SLOTS,
+    FormSpec,
+    all_forms,
+    form_by_id,
+    form_of_slot,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- tracker helpers
+
+def is_fresh_user_turn(tracker: Tracker) -> bool:
+    """True when the form runs right after the citizen wrote (not when it resumes after another
+    action answered a question): the last action before the form's own run is ``action_listen``."""
+    skipped_form = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "action":
+            name = event.get("name")
+            if not skipped_form and name == (tracker.active_loop or {}).get("name"):
+                skipped_form = True
+                continue
+            if name and name.startswith("validate_"):
+                continue
+            return name == "action_listen"
+    return False
+
+
+def values_of(tracker: Tracker, spec: FormSpec) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in spec.slots + SHARED_SLOTS}
+
+
+def reset_events(spec: Optional[FormSpec], keep_data: bool = False) -> List[EventType]:
+    slots = [] if (keep_data or spec is None) else list(spec.slots)
+    return [SlotSet(slot, None) for slot in slots + SHARED_SLOTS]
+
+
+def masked(spec: FormSpec, updates: Dict[str, Any]) -> Dict[str, str]:
+    out = {}
+    for slot, value in updates.items():
+        f = spec.field(slot)
+        out[slot] = mask_value(f.type, value) if f else ("<set>" if value is not None else "None")
+    return out
+
+
+def active_spec(tracker: Tracker) -> Optional[FormSpec]:
+    name = (tracker.active_loop or {}).get("name")
+    return all_forms().get(name) if name else None
+
+
+# ---------------------------------------------------------------- validation (one per form)
+
+class _ValidateForm(FormValidationAction):
+    form_name: str = ""
+
+    def name(self) -> Text:
+        return f"validate_{self.form_name}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        spec = all_forms()[self.form_name]
+        if not is_fresh_user_turn(tracker):
+            return []  # resuming after a question was answered: nothing new to read
+        settings = load_form_settings()
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
+        requested = tracker.get_slot("requested_slot")
+        values = values_of(tracker, spec)
+        turn = engine.handle(
+            spec, values, message.get("text") or "", intent, confidence, requested,
+            time.time(), settings.expiry_seconds,
+        )
+        if turn.reject:
+            logger.info("form %s: message left to other rules (intent %s)", spec.form, intent)
+            return []
+        if turn.cancel:
+            if turn.expired:
+                minutes = round(settings.expiry_seconds / 60)
+                dispatcher.utter_message(
+                    text=(
+                        f"Tờ khai bạn điền dở đã quá {minutes} phút không được tiếp tục, nên mình đã xóa các thông tin "
+                        "đã khai để bảo vệ dữ liệu cá nhân của bạn. Muốn làm lại, bạn nhắn “điền tờ khai” nhé."
+                    )
+                )
+            else:
+                dispatcher.utter_message(
+                    text=(
+                        f"Mình đã hủy {spec.short_title.lower()} và xóa các thông tin bạn đã khai. "
+                        "Khi cần, bạn nhắn “điền tờ khai” để làm lại nhé."
+                    )
+                )
+            logger.info("form %s: %s", spec.form, "expired" if turn.expired else "cancelled")
+            return reset_events(spec) + [SlotSet("requested_slot", None), ActiveLoop(None)]
+        for text in turn.messages:
+            dispatcher.utter_message(text=text)
+        logger.info("form %s: %s", spec.form, masked(spec, turn.updates))
+        return [SlotSet(slot, value) for slot, value in turn.updates.items()]
+
+
+def _validation_class(form_name: str) -> type:
+    return type(f"Validate_{form_name}", (_ValidateForm,), {"form_name": form_name})
+
+
+VALIDATORS = [_validation_class(name) for name in all_forms()]
+
+
+# ---------------------------------------------------------------- questions
+
+class _AskField(Action):
+    slot: str = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        spec = form_of_slot(self.slot)
+        pending = tracker.get_slot(PENDING_SLOT)
+        if pending:
+            dispatcher.utter_message(text=pending.get("message") or "")
+            return []
+        if tracker.get_slot(NOTICE_SLOT) == "silent":
+            return []
+        f = spec.field(self.slot)
+        number = spec.slots.index(self.slot) + 1
+        prefix = "" if is_fresh_user_turn(tracker) else "Mình quay lại tờ khai nhé. "
+        dispatcher.utter_message(text=f"{prefix}({number}/{len(spec.slots)}) {f.prompt}")
+        return []
+
+
+class ActionAskFormConfirmed(Action):
+    def name(self) -> Text:
+        return f"action_ask_{CONFIRM_SLOT}"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        spec = active_spec(tracker)
+        pending = tracker.get_slot(PENDING_SLOT)
+        if pending:
+            dispatcher.utter_message(text=pending.get("message") or "")
+            return []
+        if spec is None or tracker.get_slot(NOTICE_SLOT) == "silent":
+            return []
+        values = values_of(tracker, spec)
+        dispatcher.utter_message(text=summary_text(spec, values))
+        dispatcher.utter_message(
+            text=(
+                "Các thông tin trên đã đúng chưa? Trả lời “đúng” để mình tạo tờ khai, hoặc nhắn "
+                "“sửa <mục> thành <giá trị mới>”, ví dụ: “sửa ngày sinh thành 12/3/2024”. Sau khi tạo tờ khai, "
+                "mình sẽ xóa thông tin cá nhân khỏi cuộc trò chuyện; nếu muốn giữ lại để dùng lần sau, bạn nhắn "
+                "“đúng, giữ lại thông tin”."
+            ),
+            buttons=[{"title": "Đúng, tạo tờ khai", "payload": "đúng"}, {"title": "Hủy", "payload": "hủy"}],
+        )
+        return []
+
+
+def _ask_class(slot: str) -> type:
+    return type(f"AskField_{slot}", (_AskField,), {"slot": slot})
+
+
+ASKERS = [_ask_class(slot) for spec in all_forms().values() for slot in spec.slots]
+
+
+# ---------------------------------------------------------------- start, finish, cancel, pause
+
+FORM_BUTTONS = [
+    {"title": spec.short_title, "payload": '/start_form{"form_type":"%s"}' % spec.id} for spec in all_forms().values()
+]
+
+
+def choose_form(tracker: Tracker) -> Optional[FormSpec]:
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "form_type" and form_by_id(str(entity.get("value"))):
+            return form_by_id(str(entity.get("value")))
+        if entity.get("entity") == "procedure":
+            match = [s for s in all_forms().values() if s.procedure == entity.get("value")]
+            if entity.get("value") == "dang-ky-tam-tru":
+                match = [s for s in all_forms().values() if s.id == "ct01"]
+            if match:
+                return match[0]
+    key = " ".join(fold(message.get("text") or "").split())
+    best = None
+    for spec in all_forms().values():
+        for keyword in spec.keywords:
+            if keyword in key and (best is None or len(keyword) > best[0]):
+                best = (len(keyword), spec)
+    return best[1] if best else None
+
+
+class ActionStartForm(Action):
+    def name(self) -> Text:
+        return "action_start_form"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        current = active_spec(tracker)
+        if current is not None:
+            dispatcher.utter_message(
+                text=(
+                    f"Bạn đang điền {current.short_title.lower()}. Mình tiếp tục tờ khai này; "
+                    "nếu muốn dừng để điền tờ khai khác, bạn nhắn “hủy”."
+                )
+            )
+            return []
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        spec = choose_form(tracker) if intent == "start_form" else None
+        if spec is None:
+            lead = (
+                "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "
+                if intent in ("fill_form", "correct_field", "resume_form")
+                else ""
+            )
+            dispatcher.utter_message(
+                text=lead + "Mình có thể giúp bạn điền các tờ khai sau. Bạn muốn điền tờ khai nào?",
+                buttons=FORM_BUTTONS,
+            )
+            return []
+        dispatcher.utter_message(
+            text=(
+                f"Mình sẽ cùng bạn điền {spec.short_title.lower()} ({spec.template}), từng mục một. "
+                "Bạn có thể trả lời nhiều mục trong một tin nhắn (ví dụ: “tên Nguyễn Minh Khang, sinh ngày 12/3/2024, "
+                "giới tính nam”), sửa bất cứ lúc nào (“sửa ngày sinh thành …”), hỏi thêm giữa chừng, hoặc nhắn “hủy” để dừng."
+            )
+        )
+        return [SlotSet(ACTIVE_SLOT, time.time()), FollowupAction(spec.form)]
+
+
+def _finished_spec(tracker: Tracker) -> Optional[FormSpec]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") in all_forms():
+            return all_forms()[event["name"]]
+    return None
+
+
+class ActionSubmitForm(Action):
+    def name(self) -> Text:
+        return "action_submit_form"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        spec = _finished_spec(tracker)
+        if spec is None or tracker.get_slot(CONFIRM_SLOT) is not True:
+            return []  # cancelled or expired: already said and cleaned
+        values = values_of(tracker, spec)
+        settings = load_form_settings()
+        produced = produce(spec, values, settings.data_dir)
+        keep = bool(tracker.get_slot(KEEP_SLOT))
+        channel = tracker.get_latest_input_channel() or ""
+        logger.info("form %s produced: %s (channel %s, keep %s)", spec.form, produced.code, channel, keep)
+        if channel in settings.text_only_channels:
+            dispatcher.utter_message(text=sms_text(spec, values, produced.code))
+        else:
+            pdf_url = f"{settings.base_url}/{produced.pdf.name}"
+            json_url = f"{settings.base_url}/{produced.json.name}"
+            dispatcher.utter_message(
+                text=(
+                    f"Xong rồi! {spec.short_title} của bạn đã được tạo (mã {produced.code}). "
+                    f"Bạn tải bản PDF tại: {pdf_url}\nBạn in ra, kiểm tra lại, ký tên rồi nộp kèm hồ sơ nhé."
+                ),
+                json_message={
+                    "type": "file", "url": pdf_url, "name": f"{produced.code}.pdf", "mime": "application/pdf",
+                    "data_url": json_url, "code": produced.code,
+                },
+            )
+        if keep:
+            dispatcher.utter_message(text="Theo yêu cầu của bạn, mình giữ lại thông tin đã khai trong cuộc trò chuyện này.")
+        else:
+            dispatcher.utter_message(text="Mình đã xóa các thông tin cá nhân bạn khai khỏi cuộc trò chuyện.")
+        return reset_events(spec, keep_data=keep)
+
+
+class ActionCancelForm(Action):
+    """"hủy" when no form is being filled (inside a form the validation action cancels it)."""
+
+    def name(self) -> Text:
+        return "action_cancel_form"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        spec = active_spec(tracker)
+        if spec is None:
+            dispatcher.utter_message(text="Hiện bạn không điền tờ khai nào nên không có gì để hủy. Bạn cần mình giúp gì thêm không?")
+            return []
+        dispatcher.utter_message(text=f"Mình đã hủy {spec.short_title.lower()} và xóa các thông tin bạn đã khai.")
+        return reset_events(spec) + [SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+class ActionFormPause(Action):
+    """The citizen says goodbye in the middle of a form: it is kept (Redis tracker) until it expires."""
+
+    def name(self) -> Text:
+        return "action_form_pause"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        minutes = round(load_form_settings().expiry_seconds / 60)
+        dispatcher.utter_message(
+            text=(
+                f"Tạm biệt bạn! Mình giữ tờ khai đang điền dở trong {minutes} phút; khi quay lại, bạn chỉ cần trả lời "
+                "tiếp câu hỏi dưới đây. Quá thời gian đó, thông tin đã khai sẽ được xóa."
+            )
+        )
+        return []
