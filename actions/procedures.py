@@ -70,6 +70,9 @@ class ActionAnswerProcedure(Action):
         if len(named) == 1:
             chosen: Optional[Text] = named[0]
         elif len(named) > 1:
+            # A generic mention ("thẻ căn cước") in a question the FAQ knows well is an FAQ question.
+            if answer_from_faq(dispatcher, tracker, load_settings().faq_threshold_without_procedure):
+                return []
             return self._ask_which(dispatcher, aspect, named, "utter_which_procedure_of_several")
         elif remembered and intent != "inform_procedure" and _is_follow_up(text):
             chosen = remembered
