@@ -59,6 +59,25 @@ def is_fresh_user_turn(tracker: Tracker) -> bool:
     return False
 
 
+def resumed_after_interruption(tracker: Tracker) -> bool:
+    """True when the form runs again after another action answered the citizen (a question in the
+    middle of the form), so the question is re-asked with a word saying the form goes on."""
+    skipped_form = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "action":
+            name = event.get("name") or ""
+            if not skipped_form and name == (tracker.active_loop or {}).get("name"):
+                skipped_form = True
+                continue
+            if name.startswith("validate_") or name.startswith("action_ask_"):
+                continue
+            return name not in ("action_listen", "action_start_form")
+    return False
+
+
 def values_of(tracker: Tracker, spec: FormSpec) -> Dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in spec.slots + SHARED_SLOTS}
 
@@ -159,7 +178,7 @@ class _AskField(Action):
             return []
         f = spec.field(self.slot)
         number = spec.slots.index(self.slot) + 1
-        prefix = "" if is_fresh_user_turn(tracker) else "Mình quay lại tờ khai nhé. "
+        prefix = "Mình quay lại tờ khai nhé. " if resumed_after_interruption(tracker) else ""
         dispatcher.utter_message(text=f"{prefix}({number}/{len(spec.slots)}) {f.prompt}")
         return []
 
@@ -234,7 +253,16 @@ class ActionStartForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         current = active_spec(tracker)
-        if current is not None:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if current is not None and intent == "check_status":
+            dispatcher.utter_message(
+                text=(
+                    f"Bạn đang điền {current.short_title.lower()}. Để tra cứu hồ sơ, bạn hoàn thành tờ khai này "
+                    "(hoặc nhắn “hủy”) rồi hỏi lại mình nhé."
+                )
+            )
+            return []
+        if current is not None and intent == "start_form":
             dispatcher.utter_message(
                 text=(
                     f"Bạn đang điền {current.short_title.lower()}. Mình tiếp tục tờ khai này; "
@@ -242,8 +270,16 @@ class ActionStartForm(Action):
                 )
             )
             return []
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if current is not None:
+            dispatcher.utter_message(
+                text="Mình chưa rõ ý bạn. Bạn trả lời câu hỏi dưới đây của tờ khai, hoặc nhắn “hủy” nếu muốn dừng."
+            )
+            return []
         spec = choose_form(tracker) if intent == "start_form" else None
+        named_procedure = any(e.get("entity") == "procedure" for e in (tracker.latest_message or {}).get("entities") or [])
+        if spec is None and intent != "start_form" and named_procedure:
+            # "Khai tử cho bố tôi" read as a form answer while no form is open: it is about a procedure
+            return [FollowupAction("action_answer_procedure")]
         if spec is None:
             lead = (
                 "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "
@@ -257,12 +293,13 @@ class ActionStartForm(Action):
             return []
         dispatcher.utter_message(
             text=(
-                f"Mình sẽ cùng bạn điền {spec.short_title.lower()} ({spec.template}), từng mục một. "
+                f"Mình sẽ cùng bạn điền {spec.short_title.lower()} theo {spec.template}, từng mục một. "
                 "Bạn có thể trả lời nhiều mục trong một tin nhắn (ví dụ: “tên Nguyễn Minh Khang, sinh ngày 12/3/2024, "
                 "giới tính nam”), sửa bất cứ lúc nào (“sửa ngày sinh thành …”), hỏi thêm giữa chừng, hoặc nhắn “hủy” để dừng."
             )
         )
-        return [SlotSet(ACTIVE_SLOT, time.time()), FollowupAction(spec.form)]
+        # the procedure the form belongs to: "lệ phí bao nhiêu?" in the middle of the form is about it
+        return [SlotSet(ACTIVE_SLOT, time.time()), SlotSet("procedure", spec.procedure), FollowupAction(spec.form)]
 
 
 def _finished_spec(tracker: Tracker) -> Optional[FormSpec]:

@@ -76,7 +76,7 @@ class ValidateStatusForm(FormValidationAction):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         if tracker.get_slot(STOP_SLOT):
-            return []
+            return [STOP_SLOT]  # filled: the form ends (and the stop is kept for action_check_status)
         if is_sms(tracker, load_status_settings()):
             return [CODE_SLOT]
         return domain_slots

@@ -25,7 +25,7 @@ from bot.text import search_key
 from bot.unanswered import REDIS_KEY
 
 THRESHOLD = 0.5
-READ_LIMIT = 5000
+READ_LIMIT = 2000
 RESOLVED_KEY = "unanswered:resolved"
 REASONS = {"fallback": "không trả lời được", "low_confidence": "trả lời nhưng chưa chắc", "procedure_not_found": "không nhận ra thủ tục"}
 

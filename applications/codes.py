@@ -55,5 +55,5 @@ def normalize_phone(raw: str) -> Optional[str]:
 
 def last4(text: str) -> Optional[str]:
     """Exactly four digits the citizen typed ("5678", "số cuối 5678"), or None."""
-    runs = re.findall(r"\d+", text or "")
+    runs = [run for run in re.findall(r"\d+", text or "") if len(run) > 1 or len(re.findall(r"\d+", text)) == 1]
     return runs[0] if len(runs) == 1 and len(runs[0]) == 4 else None

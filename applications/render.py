@@ -21,19 +21,21 @@ def _time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
-def _details(status: str, appointment: str, reason: str, missing: List[str], note: str) -> List[str]:
+def _details(status: str, appointment: str, reason: str, missing: List[str], note: str, short: bool = False) -> List[str]:
     lines: List[str] = []
     if appointment and status not in ("da_tra_ket_qua", TU_CHOI):
-        lines.append(f"Ngày hẹn trả kết quả: {_date(appointment)}.")
+        lines.append(f"Hẹn trả: {_date(appointment)}." if short else f"Ngày hẹn trả kết quả: {_date(appointment)}.")
     if status == TU_CHOI and reason:
         lines.append(f"Lý do: {reason}")
     if status == CHO_BO_SUNG and missing:
-        lines.append("Giấy tờ cần bổ sung: " + "; ".join(missing) + ".")
-        lines.append("Bạn mang các giấy tờ này cùng giấy biên nhận đến Bộ phận một cửa nơi đã nộp hồ sơ "
-                     "(hoặc bổ sung trực tuyến nếu bạn nộp qua Cổng Dịch vụ công).")
-    if note:
+        lines.append(("Cần bổ sung: " if short else "Giấy tờ cần bổ sung: ") + "; ".join(missing) + ".")
+        if not short:
+            lines.append("Bạn mang các giấy tờ này cùng giấy biên nhận đến Bộ phận một cửa nơi đã nộp hồ sơ "
+                         "(hoặc bổ sung trực tuyến nếu bạn nộp qua Cổng Dịch vụ công).")
+    if note and not short:
         lines.append(f"Ghi chú của cán bộ: {note}")
-    lines.append(NEXT_STEPS[status])
+    if not short:
+        lines.append(NEXT_STEPS[status])
     return lines
 
 
@@ -44,10 +46,15 @@ def render_status(app: Application) -> str:
     return "\n".join(lines)
 
 
-def render_notification(code: str, event: Dict[str, Any]) -> str:
+def render_notification(code: str, event: Dict[str, Any], short: bool = False) -> str:
+    """The notification of a status change; ``short`` (for SMS: one 160-character part when it can)
+    keeps the status, date, reason or missing documents and leaves out the general advice."""
     status = event["status"]
-    lines = [f"Hồ sơ {code} vừa được cập nhật: {LABELS[status]} ({_time(int(event['event_time']))})."]
+    when = _time(int(event["event_time"]))
+    lines = [f"Hồ sơ {code}: {LABELS[status]} ({when})." if short else
+             f"Hồ sơ {code} vừa được cập nhật: {LABELS[status]} ({when})."]
     lines += _details(status, event.get("appointment_date") or "", event.get("reason") or "",
-                      event.get("missing") or [], event.get("note") or "")
-    lines.append("Để ngừng nhận thông báo, bạn nhắn “hủy nhận thông báo” (qua SMS: HUY).")
+                      event.get("missing") or [], event.get("note") or "", short)
+    lines.append("Nhắn HUY để ngừng nhận tin." if short else
+                 "Để ngừng nhận thông báo, bạn nhắn “hủy nhận thông báo”.")
     return "\n".join(lines)

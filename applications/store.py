@@ -11,7 +11,9 @@ Keys (``prefix`` defaults to ""):
 A status change is applied by one Lua script, atomically: the event id is recorded, the event joins
 the history, the current status moves only if the event is newer than the current one (event time,
 then event id, decide), and one notification per subscriber is appended to the notification stream
-in the same step, so a status change can never be stored without its notifications or vice versa.
+in the same step (on the channel's stream ``notif:stream:{channel}``), so a status change can never be
+stored without its notifications or vice versa. (The stream names are computed in the script: one
+Redis, not Redis Cluster.)
 """
 
 from __future__ import annotations
@@ -24,16 +26,16 @@ from redis.asyncio import Redis
 
 from applications.events import StatusEvent
 from bot.privacy import mask_phone
-from notifications.stream import STREAM_KEY, STREAM_MAXLEN
+from notifications.stream import STREAM_MAXLEN, STREAM_PREFIX, stream_key
 
 EVENT_TTL_SECONDS = 90 * 24 * 3600
 
 _APPLY = """
 local event_id, event_time, history, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
-local maxlen, n_static = ARGV[5], tonumber(ARGV[6])
+local maxlen, stream_prefix, n_static = ARGV[5], ARGV[6], tonumber(ARGV[7])
 if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ttl) then return 'duplicate' end
 redis.call('ZADD', KEYS[2], event_time, history)
-local i = 7
+local i = 8
 for _ = 1, n_static do
   redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
 end
@@ -51,8 +53,9 @@ redis.call('HSET', KEYS[1], unpack(fields))
 local code = redis.call('HGET', KEYS[1], 'code')
 for _, sub in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   local sep = string.find(sub, '|', 1, true)
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*',
-    'key', event_id .. '|' .. sub, 'channel', string.sub(sub, 1, sep - 1), 'recipient', string.sub(sub, sep + 1),
+  local channel = string.sub(sub, 1, sep - 1)
+  redis.call('XADD', stream_prefix .. channel, 'MAXLEN', '~', maxlen, '*',
+    'key', event_id .. '|' .. sub, 'channel', channel, 'recipient', string.sub(sub, sep + 1),
     'code', code, 'event', history, 'created_ms', now_ms)
 end
 return 'applied'
@@ -89,9 +92,8 @@ class StatusStore:
     def _key(self, *parts: str) -> str:
         return self.prefix + ":".join(parts)
 
-    @property
-    def stream_key(self) -> str:
-        return self.prefix + STREAM_KEY
+    def stream_key(self, channel: str) -> str:
+        return stream_key(channel, self.prefix)
 
     async def apply(self, event: StatusEvent) -> str:
         """'applied' (now the current status), 'stale' (older than the current one: history only) or
@@ -103,16 +105,16 @@ class StatusStore:
             "note", event.note,
         ]
         for name, value in (("procedure", event.procedure), ("phone", event.phone),
-                            ("phone_masked", mask_phone(event.phone) if event.phone else None),
+                            ("phone_masked", mask_phone("0" + event.phone[2:]) if event.phone else None),
                             ("appointment_date", event.appointment_date)):
             if value:
                 static += [name, value]
                 current += [name, value]
         history = json.dumps(event.public(), ensure_ascii=False, sort_keys=True)
         keys = [self._key("app", event.code), self._key("app", event.code, "history"),
-                self._key("app", "event", event.event_id), self._key("app", event.code, "subs"), self.stream_key]
+                self._key("app", "event", event.event_id), self._key("app", event.code, "subs")]
         args = [event.event_id, event.event_time_ms, history, EVENT_TTL_SECONDS, STREAM_MAXLEN,
-                len(static) // 2, *static, *current]
+                self.prefix + STREAM_PREFIX, len(static) // 2, *static, *current]
         result = await self._apply(keys=keys, args=args)
         return result.decode() if isinstance(result, bytes) else result
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import inspect
 import logging
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
@@ -94,14 +95,27 @@ def _outcome(dispatcher: Any, events: Iterable[Any]) -> Dict[str, Any]:
 def counted(run: Callable) -> Callable:
     """Decorator for ``Action.run(self, dispatcher, tracker, domain)``: counts the question it answered."""
 
-    @functools.wraps(run)
-    def wrapper(self: Any, dispatcher: Any, tracker: Any, domain: Any) -> List[Dict[str, Any]]:
-        events = run(self, dispatcher, tracker, domain)
+    def count(dispatcher: Any, tracker: Any, events: Any) -> None:
         try:
             outcome = _outcome(dispatcher, events)
             record(tracker.sender_id, tracker.get_latest_input_channel(), outcome["procedure"], outcome["fallback"])
         except Exception as error:
             logger.warning("analytics not recorded: %s", error.__class__.__name__)
+
+    if inspect.iscoroutinefunction(run):
+
+        @functools.wraps(run)
+        async def async_wrapper(self: Any, dispatcher: Any, tracker: Any, domain: Any) -> List[Dict[str, Any]]:
+            events = await run(self, dispatcher, tracker, domain)
+            count(dispatcher, tracker, events)
+            return events
+
+        return async_wrapper
+
+    @functools.wraps(run)
+    def wrapper(self: Any, dispatcher: Any, tracker: Any, domain: Any) -> List[Dict[str, Any]]:
+        events = run(self, dispatcher, tracker, domain)
+        count(dispatcher, tracker, events)
         return events
 
     return wrapper

@@ -1,7 +1,8 @@
 """``python -m bot.launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
 
 Trains the model if its data changed, then starts the action server, the Rasa server (REST channel
-at /webhooks/rest/webhook) and the web chat page, and stops them all on Ctrl-C.
+at /webhooks/rest/webhook), the web chat page and, when REDIS_URL is set, the officers' workspace
+(``admin/``, port 8080), and stops them all on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import argparse
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.runtime import write_credentials, write_endpoints
@@ -77,11 +79,55 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
+def start_admin(port: int) -> Tuple[Optional[subprocess.Popen], str]:
+    """Start the officers' workspace (admin/) when Redis is configured; return it and one line to print."""
+    settings = load_settings()
+    if not settings.redis_url:
+        return None, "  Officers' workspace: not started, it needs Redis (set REDIS_URL, e.g. redis://127.0.0.1:6379/0)"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
+    if not _wait_http(f"http://127.0.0.1:{port}/health", 60, process):
+        stop([process])
+        return None, "  Officers' workspace: did not start; see the log above"
+    return process, f"  Officers' workspace: http://localhost:{port}/ (first account: python -m admin.create_user NAME)"
+
+
+def load_status_port() -> int:
+    from bot.settings import load_status_settings
+
+    return load_status_settings().api_port
+
+
+def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
+    """Start the status ingestion API and the notification workers (separate processes) when Redis is
+    configured; return them and the lines to print."""
+    from bot.settings import load_status_settings
+
+    status = load_status_settings()
+    if not status.redis_url:
+        return [], "  Application status API and notification workers: not started, they need Redis (set REDIS_URL)"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    api = subprocess.Popen([sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "notifications.worker", "--name", f"{socket.gethostname()}-worker-{n}"],
+                         cwd=PROJECT_ROOT, env=env)
+        for n in range(1, max(status.workers, 0) + 1)
+    ]
+    if not _wait_http(f"http://127.0.0.1:{api_port}/health", 60, api):
+        stop([api, *workers])
+        return [], "  Application status API: did not start; see the log above"
+    secret = "" if status.api_secret else " (set STATUS_API_SECRET to accept pushes)"
+    return [api, *workers], (f"  Status API:   POST http://localhost:{api_port}/api/status-events{secret}\n"
+                             f"  Notification workers: {len(workers)} (python -m notifications.worker)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5005, help="Rasa server (REST channel)")
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
+    parser.add_argument("--admin-port", type=int, default=8080, help="officers' workspace (needs REDIS_URL)")
+    parser.add_argument("--status-port", type=int, default=load_status_port(), help="status ingestion API (needs REDIS_URL)")
     args = parser.parse_args()
 
     model = ensure_model()
@@ -90,11 +136,17 @@ def main() -> int:
     for line in write_credentials(settings, credentials):
         print(line, flush=True)
     processes = start_assistant(args.port, args.actions_port, str(model), credentials=credentials)
+    admin, admin_line = start_admin(args.admin_port)
+    processes += [admin] if admin else []
+    status_processes, status_line = start_status_services(args.status_port)
+    processes += status_processes
     from channels.webchat.server import serve_forever
 
     print(
         f"\nThe assistant is ready.\n  Web chat:     http://localhost:{args.web_port}/\n"
         f"  REST channel: POST http://localhost:{args.port}/webhooks/rest/webhook\n"
+        f"{admin_line}\n"
+        f"{status_line}\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )

@@ -1,9 +1,11 @@
 """Rasa endpoints for the current settings: Redis tracker and lock stores when REDIS_URL is set,
-in memory otherwise (the embedded default for a first run)."""
+in memory otherwise (the embedded default for a first run); and Rasa credentials: the REST channel
+plus each messaging channel (channels/) whose environment variables are all set."""
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 from urllib.parse import urlparse
@@ -71,6 +73,9 @@ def _missing_channel_settings(name: str, channels: Any) -> List[str]:
         "sms": {"SMS_GATEWAY_URL": channels.sms_gateway_url, "SMS_GATEWAY_API_KEY": channels.sms_gateway_api_key},
     }[name]
     missing = [var for var, value in required.items() if not value]
+    secret = channels.telegram_secret_token
+    if name == "telegram" and secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        missing.append("a valid TELEGRAM_SECRET_TOKEN (1-256 characters A-Z a-z 0-9 _ -)")
     if name == "sms" and not (channels.sms_webhook_secret or channels.twilio_auth_token):
         missing.append("SMS_WEBHOOK_SECRET or TWILIO_AUTH_TOKEN")
     return missing

@@ -60,6 +60,7 @@ def to_gsm7(text: str) -> str:
     # GSM-7 has accented letters (é, à, ä...) but Vietnamese readers expect them plain too.
     result = strip_diacritics(result.replace("Ø", "O").replace("ø", "o").replace("ß", "ss"))
     result = re.sub(r"[ ]{2,}", " ", result)
+    result = re.sub(r" +([.,;:!?)])", r"\1", result)
     result = re.sub(r" *\n *", "\n", result)
     return re.sub(r"\n{3,}", "\n\n", result).strip()
 
@@ -129,8 +130,15 @@ def sms_parts(text: str, limit: int = 160, max_parts: int = 3) -> List[str]:
 
 def numbered_options(buttons: Sequence[Dict], plain: bool = False) -> str:
     """"1. Đăng ký khai sinh\\n2. ..." for a list of Rasa buttons (``title``/``payload``).
-    ``plain`` gives the GSM-7 version for SMS."""
-    lines = [f"{i}. {b.get('title') or b.get('payload') or ''}".strip() for i, b in enumerate(buttons, 1)]
+    ``plain`` gives the GSM-7 version for SMS, with parenthesised details left out of the titles
+    ("Đăng ký kết hôn (công dân Việt Nam cư trú trong nước)" -> "Dang ky ket hon") to save room."""
+
+    def title(button: Dict) -> str:
+        text = str(button.get("title") or button.get("payload") or "")
+        short = re.sub(r"\s*\([^)]*\)", "", text).strip() if plain else text
+        return short or text
+
+    lines = [f"{i}. {title(b)}".strip() for i, b in enumerate(buttons, 1)]
     text = "\n".join(lines)
     return to_gsm7(text) if plain else text
 
@@ -183,3 +191,25 @@ def keyword_message(text: str) -> Optional[str]:
     if not _CODE.fullmatch(code):
         return None
     return "/check_status" + json.dumps({"application_code": code}, ensure_ascii=True)
+
+
+def sms_with_options(text: str, buttons: Sequence[Dict] = (), limit: int = 160, max_parts: int = 3) -> List[str]:
+    """The SMS parts for a reply with optional buttons: the numbered options and the hint are kept
+    whole and the text above them is shortened (ending "...") when everything does not fit."""
+    body = to_gsm7(text)
+    if not buttons:
+        return sms_parts(body, limit, max_parts)
+    options = numbered_options(buttons, plain=True) + "\n" + options_hint(len(buttons), plain=True)
+    full = f"{body}\n{options}".strip()
+    parts = sms_parts(full, limit, max_parts)
+    if not parts or not parts[-1].endswith("..."):
+        return parts
+    marker = len(f"({max_parts}/{max_parts}) ")
+    room = max_parts * (limit - marker) - gsm7_length(options) - 4
+    while room > 0:
+        short = split_message(body, room, gsm7_length)[0].rstrip(" .,;:-") + "..."
+        parts = sms_parts(f"{short}\n{options}", limit, max_parts)
+        if not parts[-1].endswith("..."):
+            return parts
+        room -= 10
+    return sms_parts(options, limit, max_parts)

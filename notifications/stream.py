@@ -1,6 +1,7 @@
 """Names shared by the status store (which appends notifications) and the workers (which deliver them).
 
-Each stream entry is one notification for one subscriber:
+One stream per channel (``notif:stream:telegram``, ``notif:stream:zalo``, ``notif:stream:sms``), so that
+a slow or failing provider never holds up the others. Each entry is one notification for one subscriber:
   key        idempotency key "{event_id}|{channel}|{recipient}": delivered at most once per key
   channel    "telegram", "zalo" or "sms"
   recipient  chat id, Zalo user id or phone number
@@ -9,7 +10,8 @@ Each stream entry is one notification for one subscriber:
   created_ms when the status change was applied (Redis clock), for latency
 """
 
-STREAM_KEY = "notif:stream"
+STREAM_PREFIX = "notif:stream:"     # + channel
+CHANNELS = ("telegram", "zalo", "sms")
 GROUP = "notif:workers"
 DEAD_LETTER_KEY = "notif:dead"
 DONE_PREFIX = "notif:done:"        # + key: delivered (kept DONE_TTL seconds)
@@ -19,3 +21,7 @@ RATE_PREFIX = "notif:rate:"        # + channel or channel|recipient: rate limite
 STREAM_MAXLEN = 1_000_000
 DEAD_MAXLEN = 100_000
 DONE_TTL_SECONDS = 30 * 24 * 3600
+
+
+def stream_key(channel: str, prefix: str = "") -> str:
+    return prefix + STREAM_PREFIX + channel

@@ -3,10 +3,12 @@ assistant (action server + Rasa server on free ports, trained model reused when 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
-from typing import Callable, Dict, Iterator, List
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional
 
 import pytest
 import redis
@@ -66,19 +68,28 @@ class Assistant:
         return lambda text: self.say(sender, text)
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    """The whole assistant with the Redis tracker and lock stores, on database 10."""
-    data_dir = tmp_path_factory.mktemp("assistant-data")
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=ASSISTANT_REDIS_DB)
+@contextlib.contextmanager
+def running_assistant(
+    data_dir: str, redis_db: int = ASSISTANT_REDIS_DB, extra_env: Optional[Dict[str, str]] = None,
+    credentials: Optional[Callable[[], Path]] = None, rasa_port: Optional[int] = None,
+) -> Iterator[Assistant]:
+    """The whole assistant with the Redis tracker and lock stores on ``redis_db``.
+
+    ``extra_env``: more environment for the assistant (and for settings read while it starts);
+    ``credentials``: called once the environment is in place, returns the Rasa credentials file
+    (default: the project's credentials.yml, REST channel only); ``rasa_port``: a fixed port (default:
+    a free one)."""
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=redis_db)
     client.flushdb()
-    env = {"REDIS_URL": redis_url_for(ASSISTANT_REDIS_DB), "DATA_DIR": str(data_dir)}
+    env = {"REDIS_URL": redis_url_for(redis_db), "DATA_DIR": str(data_dir), **(extra_env or {})}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    model = ensure_model()
-    rasa_port, action_port = free_port(), free_port()
-    processes = start_assistant(rasa_port, action_port, str(model))
+    processes: List = []
     try:
+        model = ensure_model()
+        rasa_port, action_port = rasa_port or free_port(), free_port()
+        credentials_file = credentials() if credentials else None
+        processes = start_assistant(rasa_port, action_port, str(model), extra_env=extra_env, credentials=credentials_file)
         yield Assistant(f"http://127.0.0.1:{rasa_port}", str(data_dir))
     finally:
         stop(processes)
@@ -88,3 +99,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The whole assistant with the Redis tracker and lock stores, on database 10."""
+    with running_assistant(str(tmp_path_factory.mktemp("assistant-data"))) as running:
+        yield running

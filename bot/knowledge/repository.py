@@ -3,7 +3,8 @@
 Every process (the Rasa server for the procedure entity, the action server for answers) asks
 ``current()``; at most every ``KNOWLEDGE_RELOAD_SECONDS`` it checks whether the source changed and,
 if so, reloads and rebuilds the matcher and the FAQ index. A broken edit never replaces a working
-knowledge base: invalid files are reported in the log and left out.
+knowledge base: invalid files are reported in the log, and a file that was valid before keeps its
+last good version in this process (a file invalid from the start is left out).
 
 The source is the version published by officers in Redis (``bot.knowledge.store``) when
 ``REDIS_URL`` is set and a version has been published, the YAML files of ``KNOWLEDGE_DIR``
@@ -108,6 +109,8 @@ class KnowledgeRepository:
 
     def _load(self) -> LiveKnowledge:
         base, problems = load_knowledge(self.root)
+        if self._live is not None and self._fingerprint[:1] == ("files",):
+            _keep_last_good(base, self._live.base, problems)
         return self._build(base, problems, str(self.root))
 
     @staticmethod
@@ -124,6 +127,21 @@ class KnowledgeRepository:
 
 
 _UNREACHABLE = object()
+
+
+def _keep_last_good(base: KnowledgeBase, previous: KnowledgeBase, problems: list) -> None:
+    """A file that became invalid keeps the version this process had loaded before (files only)."""
+    for problem in problems:
+        path = Path(problem.path)
+        kind, item_id = path.parent.name, path.stem
+        if kind == "procedures" and item_id not in base.procedures and item_id in previous.procedures:
+            base.procedures[item_id] = previous.procedures[item_id]
+            logger.warning("knowledge: %s is invalid, the last good version stays in use", problem.path)
+        elif kind == "faq" and all(e.id != item_id for e in base.faq):
+            kept = next((e for e in previous.faq if e.id == item_id), None)
+            if kept is not None:
+                base.faq.append(kept)
+                logger.warning("knowledge: %s is invalid, the last good version stays in use", problem.path)
 
 
 _default: Optional[KnowledgeRepository] = None

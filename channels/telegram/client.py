@@ -3,7 +3,7 @@
 ``TelegramClient(token, base_url=...)`` wraps a ``telegram.Bot`` whose API base URL is configurable
 (``https://api.telegram.org`` by default; a local fake in tests). ``send_text(chat_id, text, buttons)``
 cuts text over 4096 characters at paragraph/line/sentence/word boundaries and puts the buttons
-(Rasa style ``{"title", "payload"}``) as an inline keyboard under the last part; a payload longer than
+(Rasa style ``{"title", "payload"}``; ``chat_id`` may be the conversation id ``telegram:<id>``) as an inline keyboard under the last part; a payload longer than
 Telegram's 64-byte ``callback_data`` is replaced by a short key that ``resolve_callback`` turns back
 into the payload. Flood control (``RetryAfter``) is waited out (up to ``max_wait`` seconds per wait,
 ``max_attempts`` tries), never dropped. Failures raise ``channels.errors.ProviderError``: 400
@@ -27,6 +27,7 @@ from telegram.request import HTTPXRequest
 from bot.privacy import mask
 from channels.errors import ProviderError
 from channels.formatting import split_message
+from channels.identity import strip_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,11 @@ CALLBACK_DATA_LIMIT = 64
 
 def _seconds(value: Any) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _retry_after(error: RetryAfter) -> float:
+    # PTB 22 keeps a timedelta and warns when the int-valued ``retry_after`` is read
+    return _seconds(getattr(error, "_retry_after", None) or error.retry_after)
 
 
 class TelegramClient:
@@ -103,7 +109,7 @@ class TelegramClient:
             try:
                 return await getattr(self.bot, method)(**kwargs)
             except RetryAfter as error:
-                wait = _seconds(error.retry_after)
+                wait = _retry_after(error)
                 if wait > self.max_wait or attempt == self.max_attempts:
                     raise ProviderError(429, wait, f"Telegram flood control: retry after {wait:g}s") from error
                 logger.info("Telegram flood control on %s: waiting %.1fs (attempt %d)", method, wait, attempt)
@@ -121,7 +127,7 @@ class TelegramClient:
     @staticmethod
     def _provider_error(error: TelegramError) -> ProviderError:
         if isinstance(error, RetryAfter):
-            return ProviderError(429, _seconds(error.retry_after), str(error))
+            return ProviderError(429, _retry_after(error), str(error))
         if isinstance(error, TimedOut):
             return ProviderError(None, None, f"Telegram timed out: {error}")
         if isinstance(error, Forbidden):
@@ -136,6 +142,7 @@ class TelegramClient:
         self, chat_id: Any, text: str, buttons: Optional[Sequence[Dict[str, Any]]] = None
     ) -> List[int]:
         """Send ``text`` (split at 4096) with optional buttons under the last part; returns message ids."""
+        chat_id = strip_prefix("telegram", chat_id)
         parts = split_message(text, TEXT_LIMIT) or ([" "] if buttons else [])
         ids = []
         for index, part in enumerate(parts):

@@ -28,6 +28,7 @@ import aiohttp
 from bot.privacy import mask
 from channels.errors import ProviderError
 from channels.formatting import split_message
+from channels.identity import strip_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -112,33 +113,54 @@ class ZaloClient:
     async def refresh_access_token(self, stale_token: Optional[str] = None) -> str:
         """Get a new access token with the refresh token; concurrent callers share one refresh."""
         async with self._refresh_lock:
-            if stale_token is not None and self.access_token != stale_token:
-                return self.access_token  # someone else refreshed while we waited
-            if not self.can_refresh:
-                raise ZaloError(401, None, "Zalo access token expired and no refresh token/app secret is configured")
-            session = await self._get_session()
+            lock = await asyncio.to_thread(self._lock_file)
             try:
-                async with session.post(
-                    f"{self.oauth_base}/v4/oa/access_token",
-                    headers={"secret_key": self.app_secret},
-                    data={"app_id": self.app_id, "refresh_token": self.refresh_token, "grant_type": "refresh_token"},
-                ) as response:
-                    status = response.status
-                    body = await response.json(content_type=None)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-                raise ZaloError(None, None, f"Zalo token refresh failed: {type(error).__name__}") from error
-            if status != 200 or not isinstance(body, dict) or not body.get("access_token"):
-                code = body.get("error") if isinstance(body, dict) else None
-                raise ZaloError(status if status != 200 else 401, None, f"Zalo token refresh refused (error {code})", code)
-            self.access_token = body["access_token"]
-            self.refresh_token = body.get("refresh_token") or self.refresh_token
-            try:
-                self.expires_at = time.time() + float(body.get("expires_in", 0)) - 60
-            except (TypeError, ValueError):
-                self.expires_at = None
-            self._save_token_file()
-            logger.info("Zalo access token refreshed")
-            return self.access_token
+                return await self._refresh(stale_token)
+            finally:
+                if lock is not None:
+                    lock.close()  # closing the descriptor releases the flock
+
+    def _lock_file(self) -> Optional[Any]:
+        """An exclusive lock shared with other processes using the same token file (the assistant and
+        the notification workers): a refresh token works only once."""
+        if not self.token_file:
+            return None
+        import fcntl
+
+        self.token_file.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.token_file.with_suffix(".lock"), "a")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return handle
+
+    async def _refresh(self, stale_token: Optional[str]) -> str:
+        self._load_token_file()  # another process may have refreshed already
+        if stale_token is not None and self.access_token != stale_token:
+            return self.access_token  # someone else refreshed while we waited
+        if not self.can_refresh:
+            raise ZaloError(401, None, "Zalo access token expired and no refresh token/app secret is configured")
+        session = await self._get_session()
+        try:
+            async with session.post(
+                f"{self.oauth_base}/v4/oa/access_token",
+                headers={"secret_key": self.app_secret},
+                data={"app_id": self.app_id, "refresh_token": self.refresh_token, "grant_type": "refresh_token"},
+            ) as response:
+                status = response.status
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise ZaloError(None, None, f"Zalo token refresh failed: {type(error).__name__}") from error
+        if status != 200 or not isinstance(body, dict) or not body.get("access_token"):
+            code = body.get("error") if isinstance(body, dict) else None
+            raise ZaloError(status if status != 200 else 401, None, f"Zalo token refresh refused (error {code})", code)
+        self.access_token = body["access_token"]
+        self.refresh_token = body.get("refresh_token") or self.refresh_token
+        try:
+            self.expires_at = time.time() + float(body.get("expires_in", 0)) - 60
+        except (TypeError, ValueError):
+            self.expires_at = None
+        self._save_token_file()
+        logger.info("Zalo access token refreshed")
+        return self.access_token
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -175,7 +197,8 @@ class ZaloClient:
         """Send one message object to a follower; returns Zalo's message id."""
         if self.expires_at is not None and time.time() >= self.expires_at and self.can_refresh:
             await self.refresh_access_token(self.access_token)
-        payload = {"recipient": {"user_id": str(user_id)}, "message": message}
+        user_id = strip_prefix("zalo", user_id)
+        payload = {"recipient": {"user_id": user_id}, "message": message}
         for attempt in (1, 2):
             token = self.access_token
             try:

@@ -1,0 +1,1 @@
+"""Telegram: Bot API client (client.py) and Rasa connector (connector.py)."""

@@ -1,0 +1,112 @@
+"""Outbound senders: channel name -> ``async send(recipient, text, key)``.
+
+Each sender wraps the channels engineer's provider client (``channels/``) and raises
+``channels.errors.ProviderError`` on failure (``status`` None = timeout/unreachable, 429, 5xx are
+retried by the worker). ``key`` is the notification's idempotency key: the SMS gateway gets it as
+``ref`` so a gateway that deduplicates on ``ref`` drops a part it already accepted.
+
+A channel whose credentials are missing has no sender; its notifications go to the dead-letter stream.
+Configuration: the channels' own settings (``bot.settings.load_channel_settings``): TELEGRAM_BOT_TOKEN,
+TELEGRAM_API_BASE; ZALO_OA_ACCESS_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_REFRESH_TOKEN,
+ZALO_TOKEN_FILE, ZALO_API_BASE, ZALO_OAUTH_BASE; SMS_GATEWAY_URL, SMS_GATEWAY_API_KEY, SMS_BRANDNAME.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import Awaitable, Callable, Dict, List, Optional
+
+from bot.settings import ChannelSettings, load_channel_settings
+from channels.errors import ProviderError
+
+Send = Callable[[str, str, str], Awaitable[None]]
+
+
+class Senders:
+    """The senders of one worker process; ``close()`` closes the clients' HTTP sessions."""
+
+    def __init__(self, senders: Dict[str, Send], closers: Optional[List[Callable[[], Awaitable[None]]]] = None):
+        self.senders = senders
+        self.closers = closers or []
+
+    def get(self, channel: str) -> Optional[Send]:
+        return self.senders.get(channel)
+
+    async def close(self) -> None:
+        for close in self.closers:
+            try:
+                await close()
+            except Exception:  # noqa: BLE001  (closing must not hide the real error)
+                pass
+
+
+def telegram_sender(token: str, base_url: str, timeout: float) -> tuple:
+    from channels.telegram.client import TelegramClient
+
+    # One attempt per call: flood control (429) comes back to the worker, which backs off and
+    # reschedules under its own rate limiter instead of sleeping inside the client.
+    client = TelegramClient(token, base_url=base_url, timeout=timeout, max_attempts=1, max_wait=0)
+
+    async def send(recipient: str, text: str, key: str) -> None:
+        await client.send_text(recipient, text)
+
+    return send, client.close
+
+
+def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
+    from channels.zalo.client import ZaloClient
+
+    client = ZaloClient(
+        channels.zalo_access_token, app_id=channels.zalo_app_id or "", app_secret=channels.zalo_app_secret or "",
+        refresh_token=channels.zalo_refresh_token or "", api_base=channels.zalo_api_base,
+        oauth_base=channels.zalo_oauth_base, token_file=channels.zalo_token_file or None, timeout=timeout,
+    )
+
+    async def send(recipient: str, text: str, key: str) -> None:
+        await client.send_text(recipient, text)
+
+    return send, client.close
+
+
+def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float) -> tuple:
+    from channels.formatting import sms_parts
+    from channels.sms.client import SmsGatewayClient, normalize_phone
+
+    client = SmsGatewayClient(base_url, api_key, brandname=brandname, timeout=timeout)
+    accepted: "OrderedDict[str, set]" = OrderedDict()  # key -> parts the gateway already took
+
+    async def send(recipient: str, text: str, key: str) -> None:
+        number = normalize_phone(recipient)
+        if number is None:
+            raise ProviderError(400, None, "not a phone number")
+        ref = hashlib.sha256(key.encode()).hexdigest()[:24]
+        done = accepted.setdefault(key, set())
+        accepted.move_to_end(key)
+        while len(accepted) > 10_000:
+            accepted.popitem(last=False)
+        for index, part in enumerate(sms_parts(text, max_parts=client.max_parts), 1):
+            if index in done:  # a retry after a later part failed: do not send this one twice
+                continue
+            await client.send_part(number, part, ref=f"{ref}-{index}")
+            done.add(index)
+        accepted.pop(key, None)
+
+    return send, client.close
+
+
+def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = None) -> Senders:
+    channels = channels or load_channel_settings()
+    senders: Dict[str, Send] = {}
+    closers = []
+    if channels.telegram_bot_token:
+        senders["telegram"], close = telegram_sender(channels.telegram_bot_token, channels.telegram_api_base, timeout)
+        closers.append(close)
+    if channels.zalo_access_token:
+        senders["zalo"], close = zalo_sender(channels, timeout)
+        closers.append(close)
+    if channels.sms_gateway_url and channels.sms_gateway_api_key:
+        senders["sms"], close = sms_sender(channels.sms_gateway_url, channels.sms_gateway_api_key,
+                                           channels.sms_brandname, timeout)
+        closers.append(close)
+    return Senders(senders, closers)

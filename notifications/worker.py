@@ -1,0 +1,330 @@
+"""Notification worker: ``python -m notifications.worker [--name NAME]``; run several, as separate processes.
+
+Every worker is a consumer of the group ``notif:workers`` on each channel's stream ``notif:stream:{channel}``
+(one reader per channel and ``concurrency`` notifications in flight per channel, so a slow or failing
+provider never holds up the others):
+
+* new messages come with XREADGROUP; messages left pending by a dead worker are taken over with
+  XAUTOCLAIM once idle for ``claim_idle`` seconds (a live worker keeps its own in-flight messages
+  fresh with XCLAIM ... JUSTID, so they are never stolen while it is still working on them);
+* delivery is at least once, made exactly once with the idempotency key: ``notif:done:{key}`` is
+  checked before sending and set right after the provider accepted, and ``notif:lock:{key}`` (a
+  lease) keeps two workers from sending the same notification at the same time;
+* per-channel and per-recipient rate limits are shared by all workers (``notifications.ratelimit``);
+* timeouts, 429 and 5xx are retried with exponential backoff and full jitter (429's Retry-After is
+  honoured); after ``max_attempts`` failures, or at once for an error that retrying cannot fix, the
+  notification goes to the dead-letter stream ``notif:dead`` with the last error, for operators
+  (``python -m notifications.deadletter``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import signal
+import socket
+import time
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from applications.render import render_notification
+from bot.privacy import mask
+from bot.settings import StatusSettings, load_status_settings
+from channels.errors import ProviderError
+from notifications.ratelimit import RateLimiter
+from notifications.senders import Senders, build_senders
+from notifications.stream import (
+    ATTEMPTS_PREFIX, CHANNELS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS, GROUP, LOCK_PREFIX,
+    stream_key,
+)
+
+logger = logging.getLogger("notifications.worker")
+
+STATS_KEY = "notif:stats"
+
+
+@dataclass
+class WorkerConfig:
+    concurrency: int = 32
+    max_attempts: int = 8
+    backoff_base: float = 1.0
+    backoff_max: float = 300.0
+    claim_idle: float = 60.0
+    send_timeout: float = 10.0
+    channel_rates: Optional[Dict[str, float]] = None
+    recipient_rates: Optional[Dict[str, float]] = None
+    channel_burst: int = 1
+    block_ms: int = 1000
+
+    @classmethod
+    def from_settings(cls, settings: StatusSettings) -> "WorkerConfig":
+        return cls(
+            concurrency=settings.concurrency, max_attempts=settings.max_attempts,
+            backoff_base=settings.backoff_base, backoff_max=settings.backoff_max, claim_idle=settings.claim_idle,
+            send_timeout=settings.send_timeout, channel_rates=dict(settings.channel_rates),
+            recipient_rates=dict(settings.recipient_rates),
+        )
+
+
+def backoff(attempt: int, base: float, cap: float, retry_after: Optional[float] = None) -> float:
+    """Seconds before attempt ``attempt + 1``: full jitter over base * 2^(attempt-1), at most ``cap``;
+    never less than the provider's Retry-After."""
+    delay = random.uniform(0, min(cap, base * (2 ** max(attempt - 1, 0))))
+    if retry_after:
+        delay = max(delay, min(retry_after, cap))
+    return delay
+
+
+def notification_text(channel: str, code: str, event: Dict) -> str:
+    return render_notification(code, event, short=(channel == "sms"))
+
+
+async def ensure_group(redis: Redis, prefix: str = "", channels: Iterable[str] = CHANNELS) -> None:
+    for channel in channels:
+        try:
+            await redis.xgroup_create(stream_key(channel, prefix), GROUP, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+
+class Worker:
+    """One consumer of every channel's stream; ``concurrency`` notifications in flight per channel, so a
+    slow or failing provider never takes the slots of the others."""
+
+    def __init__(self, redis: Redis, senders: Senders, name: str, config: WorkerConfig, prefix: str = "",
+                 channels: Iterable[str] = CHANNELS) -> None:
+        self.redis = redis
+        self.senders = senders
+        self.name = name
+        self.config = config
+        self.prefix = prefix
+        self.channels = list(channels)
+        self.streams = {channel: stream_key(channel, prefix) for channel in self.channels}
+        self.limiter = RateLimiter(redis, prefix)
+        self.in_flight: Dict[Tuple[str, str], str] = {}  # (stream, stream id) -> idempotency key
+        self.tasks: Dict[str, Set[asyncio.Task]] = {channel: set() for channel in self.channels}
+        self.stopping = asyncio.Event()
+
+    def free(self, channel: str) -> int:
+        return self.config.concurrency - len(self.tasks[channel])
+
+    # --- the loops ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        await ensure_group(self.redis, self.prefix, self.channels)
+        logger.info("worker %s started (concurrency %d per channel)", self.name, self.config.concurrency)
+        helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._reclaim_loop())]
+        readers = [asyncio.create_task(self._read_loop(channel)) for channel in self.channels]
+        try:
+            await asyncio.gather(*readers)
+        finally:
+            for task in helpers + readers:
+                task.cancel()
+            pending = [task for tasks in self.tasks.values() for task in tasks]
+            if pending:
+                await asyncio.wait(pending, timeout=self.config.send_timeout + 1)
+            logger.info("worker %s stopped", self.name)
+
+    async def _read_loop(self, channel: str) -> None:
+        stream = self.streams[channel]
+        # What this consumer held when it last died (same name after a restart) comes first.
+        own = await self.redis.xreadgroup(GROUP, self.name, {stream: "0"}, count=self.config.concurrency)
+        for _stream, messages in own or []:
+            for message_id, fields in messages:
+                if fields:
+                    self._start(channel, message_id, fields)
+        while not self.stopping.is_set():
+            free = self.free(channel)
+            if free <= 0:
+                await asyncio.wait(self.tasks[channel], return_when=asyncio.FIRST_COMPLETED)
+                continue
+            reply = await self.redis.xreadgroup(GROUP, self.name, {stream: ">"}, count=free,
+                                                block=self.config.block_ms)
+            for _stream, messages in reply or []:
+                for message_id, fields in messages:
+                    self._start(channel, message_id, fields)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _start(self, channel: str, message_id: bytes, fields: Dict[bytes, bytes]) -> None:
+        sid = message_id.decode() if isinstance(message_id, bytes) else message_id
+        stream = self.streams[channel]
+        if (stream, sid) in self.in_flight:
+            return
+        data = {k.decode(): v.decode() for k, v in fields.items()}
+        self.in_flight[(stream, sid)] = data.get("key", "")
+        task = asyncio.create_task(self._guarded(stream, sid, data))
+        self.tasks[channel].add(task)
+        task.add_done_callback(self.tasks[channel].discard)
+
+    async def _guarded(self, stream: str, sid: str, data: Dict[str, str]) -> None:
+        try:
+            await self.process(stream, sid, data)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001  (left pending: another attempt after the reclaim delay)
+            logger.exception("notification %s: unexpected error; left pending", sid)
+        finally:
+            self.in_flight.pop((stream, sid), None)
+
+    async def _heartbeat(self) -> None:
+        """Keep this worker's in-flight messages (and their locks) from looking abandoned."""
+        lease = int(self.config.claim_idle * 1000)
+        while True:
+            await asyncio.sleep(max(self.config.claim_idle / 4, 0.2))
+            items = list(self.in_flight.items())
+            if not items:
+                continue
+            by_stream: Dict[str, List[str]] = {}
+            for (stream, sid), _ in items:
+                by_stream.setdefault(stream, []).append(sid)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for stream, sids in by_stream.items():
+                    pipe.xclaim(stream, GROUP, self.name, 0, sids, justid=True)
+                for _, key in items:
+                    pipe.pexpire(self.prefix + LOCK_PREFIX + key, lease)
+                await pipe.execute()
+
+    async def _reclaim_loop(self) -> None:
+        while True:
+            try:
+                await self.reclaim()
+            except Exception:  # noqa: BLE001
+                logger.exception("XAUTOCLAIM failed")
+            await asyncio.sleep(max(self.config.claim_idle / 2, 0.5))
+
+    async def reclaim(self, max_rounds: int = 50) -> int:
+        """Take over messages idle for ``claim_idle`` seconds (their worker died); how many."""
+        taken = 0
+        for channel, stream in self.streams.items():
+            start = "0-0"
+            for _ in range(max_rounds):
+                free = self.free(channel)
+                if free <= 0 or self.stopping.is_set():
+                    break
+                reply = await self.redis.xautoclaim(
+                    stream, GROUP, self.name, int(self.config.claim_idle * 1000), start_id=start, count=free
+                )
+                start, messages = reply[0], reply[1]
+                for message_id, fields in messages:
+                    if fields:
+                        taken += 1
+                        self._start(channel, message_id, fields)
+                if start in (b"0-0", "0-0"):
+                    break
+        if taken:
+            logger.info("worker %s reclaimed %d pending notification(s)", self.name, taken)
+        return taken
+
+    # --- one notification -----------------------------------------------------------------
+
+    async def _finish(self, stream: str, sid: str, key: str, stat: str, dead: Optional[Dict[str, str]] = None) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if dead is not None:
+                pipe.xadd(self.prefix + DEAD_LETTER_KEY, dead, maxlen=DEAD_MAXLEN, approximate=True)
+            pipe.xack(stream, GROUP, sid)
+            pipe.xdel(stream, sid)
+            pipe.delete(self.prefix + LOCK_PREFIX + key, self.prefix + ATTEMPTS_PREFIX + key)
+            pipe.hincrby(self.prefix + STATS_KEY, stat, 1)
+            await pipe.execute()
+
+    async def process(self, stream: str, sid: str, data: Dict[str, str]) -> None:
+        key, channel, recipient, code = data["key"], data["channel"], data["recipient"], data["code"]
+        done_key = self.prefix + DONE_PREFIX + key
+        lock_key = self.prefix + LOCK_PREFIX + key
+        if await self.redis.exists(done_key):
+            await self._finish(stream, sid, key, f"{channel}:already_done")
+            return
+        member = f"{channel}|{recipient}"
+        if not await self.redis.sismember(self.prefix + f"app:{code}:subs", member):
+            await self._finish(stream, sid, key, f"{channel}:unsubscribed")
+            return
+        if not await self.redis.set(lock_key, self.name, nx=True, px=int(self.config.claim_idle * 1000)):
+            return  # another worker is sending it right now; it acks (or, if it dies, we meet it again)
+        if await self.redis.exists(done_key):  # delivered between the first check and the lock
+            await self._finish(stream, sid, key, f"{channel}:already_done")
+            return
+        send = self.senders.get(channel)
+        if send is None:
+            await self._dead(stream, sid, data, "no sender configured for this channel", 0)
+            return
+        text = notification_text(channel, code, json.loads(data["event"]))
+        rates = self.config.channel_rates or {}
+        per_recipient = self.config.recipient_rates or {}
+        while True:
+            await asyncio.sleep(await self.limiter.reserve(f"{channel}|{recipient}", per_recipient.get(channel, 0)))
+            await asyncio.sleep(await self.limiter.reserve(channel, rates.get(channel, 0), self.config.channel_burst))
+            try:
+                await self.redis.hincrby(self.prefix + STATS_KEY, f"{channel}:attempts", 1)
+                await asyncio.wait_for(send(recipient, text, key), self.config.send_timeout + 1)
+            except (ProviderError, asyncio.TimeoutError) as error:
+                if isinstance(error, asyncio.TimeoutError):
+                    error = ProviderError(None, None, "timed out")
+                attempts = int(await self.redis.incr(self.prefix + ATTEMPTS_PREFIX + key))
+                await self.redis.expire(self.prefix + ATTEMPTS_PREFIX + key, DONE_TTL_SECONDS)
+                if not error.retryable or attempts >= self.config.max_attempts:
+                    await self._dead(stream, sid, data, f"{error.status}: {error.message}", attempts)
+                    return
+                delay = backoff(attempts, self.config.backoff_base, self.config.backoff_max, error.retry_after)
+                logger.info("notification %s to %s on %s failed (%s, attempt %d); retry in %.1fs",
+                            sid, mask(recipient), channel, error.status, attempts, delay)
+                await asyncio.sleep(delay)
+                continue
+            now_ms = int(time.time() * 1000)
+            await self.redis.set(done_key, json.dumps({"created": int(data.get("created_ms", 0)), "delivered": now_ms}),
+                                 ex=DONE_TTL_SECONDS)
+            await self._finish(stream, sid, key, f"{channel}:delivered")
+            return
+
+    async def _dead(self, stream: str, sid: str, data: Dict[str, str], error: str, attempts: int) -> None:
+        logger.warning("notification %s on %s to the dead-letter stream after %d attempt(s): %s",
+                       sid, data.get("channel"), attempts, mask(error))
+        dead = {**data, "error": error[:500], "attempts": str(attempts), "stream_id": sid, "worker": self.name,
+                "failed_ms": str(int(time.time() * 1000))}
+        await self._finish(stream, sid, data["key"], f"{data.get('channel')}:dead", dead)
+
+
+async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
+                     channels: Iterable[str] = CHANNELS) -> None:
+    redis = Redis.from_url(redis_url)
+    senders = build_senders(timeout=config.send_timeout)
+    worker = Worker(redis, senders, name, config, prefix, channels)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    configured = ", ".join(sorted(senders.senders)) or "none"
+    print(f"Notification worker {name}: channels configured: {configured}", flush=True)
+    try:
+        await worker.run()
+    finally:
+        await senders.close()
+        await redis.close()
+
+
+def main() -> None:
+    settings = load_status_settings()
+    parser = argparse.ArgumentParser(description="A notification worker (one process of the consumer group)")
+    parser.add_argument("--name", default=f"{socket.gethostname()}-{os.getpid()}", help="consumer name")
+    parser.add_argument("--redis-url", default=settings.redis_url)
+    parser.add_argument("--concurrency", type=int, default=settings.concurrency)
+    args = parser.parse_args()
+    if not args.redis_url:
+        raise SystemExit("REDIS_URL is not set: notifications need Redis")
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = WorkerConfig.from_settings(settings)
+    config.concurrency = args.concurrency
+    channels = list(dict.fromkeys([*CHANNELS, *settings.subscribe_channels.values()]))
+    asyncio.run(run_worker(args.redis_url, args.name, config, channels=channels))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs, only when they are missing (CI calls this
+# before scripts/test; the browser tests also call it when Chromium is missing):
+#   chromium          Debian's Chromium, driven by Playwright for the workspace's browser tests
+#                     (never `playwright install`: no browser download)
+#   fonts-noto-core   Vietnamese glyphs for the screenshots
+#   redis-server      the Redis the tests use, when none is installed
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || missing+=(fonts-noto-core)
+if ! command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  missing+=(redis-server)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages: ${missing[*]} (run as root: apt-get install -y ${missing[*]})" >&2
+  exit 1
+fi
+echo "Installing system packages for the tests: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,327 @@
+"""The workspace over HTTP (aiohttp test client, Redis db 14): login, roles, CSRF, rate limiting,
+escaping, editing, publishing, history, inbox, dashboard."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from admin import auth
+from bot import analytics
+from bot.knowledge.store import KnowledgeStore
+from bot.unanswered import REDIS_KEY
+from tests.admin.helpers import APP_DB, PASSWORDS, csrf_of
+from tests.conftest import redis_url_for
+
+FEE_ID = "cap-doi-giay-phep-lai-xe"
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+
+
+def procedure_form(page_html: str, **changes: str) -> dict:
+    """The fields of the edit form as the browser would post them (inputs, textareas, selected options)."""
+    fields = {}
+    for name, value in re.findall(r'<input name="([^"]+)" value="([^"]*)"', page_html):
+        fields[name] = value
+    for name, value in re.findall(r'<input name="([^"]+)" type="date" value="([^"]*)"', page_html):
+        fields[name] = value
+    for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', page_html, re.S):
+        fields[name] = value
+    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', page_html, re.S):
+        selected = re.search(r'<option value="([^"]*)" selected', body)
+        fields[name] = selected.group(1) if selected else ""
+    import html
+
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    fields.update(changes)
+    return fields
+
+
+async def test_every_page_needs_a_login(workspace) -> None:
+    officer, _, _ = workspace
+    anonymous = await officer()
+    for path in ["/", "/procedures", f"/procedures/{FEE_ID}", "/faq", "/changes", "/history", "/audit", "/import", "/inbox", "/export.xlsx"]:
+        response = await anonymous.get(path)
+        assert response.status == 303 and response.headers["Location"].startswith("/login"), path
+    response = await anonymous.client.post("/publish", data={}, allow_redirects=False)
+    assert response.status == 403
+    assert (await anonymous.get("/login")).status == 200
+    assert (await anonymous.get("/static/admin.css")).status == 200
+
+
+async def test_login_sets_a_safe_session_cookie_and_logout_ends_it(workspace) -> None:
+    officer, client, _ = workspace
+    lan = await officer()
+    response = await lan.login("lan")
+    assert response.status == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    token = response.cookies[auth.COOKIE].value
+    assert client.get(f"admin:session:{auth._token_key(token)}") is not None  # sessions live in Redis
+    assert not client.keys(f"admin:session:{token}")  # the raw token is not stored
+    home = await lan.get("/")
+    assert home.status == 200 and "Nguyễn Thị Lan" in await home.text()
+    response = await lan.post("/logout")
+    assert response.status == 303
+    assert (await lan.get("/")).status == 303
+
+
+async def test_the_login_next_parameter_cannot_leave_the_site(workspace) -> None:
+    officer, _, _ = workspace
+    person = await officer()
+    page = await person.client.get("/login")
+    token = csrf_of(await page.text())
+    response = await person.client.post(
+        "/login", data={"_csrf": token, "username": "lan", "password": PASSWORDS["lan"], "next": "//evil.example/"},
+        allow_redirects=False,
+    )
+    assert response.headers["Location"] == "/"
+
+
+async def test_a_form_without_its_csrf_token_is_refused(workspace) -> None:
+    officer, client, _ = workspace
+    lan = await officer("lan")
+    store = KnowledgeStore(client, workspace[2])
+    page = await lan.get(f"/procedures/{FEE_ID}")
+    form = procedure_form(await page.text(), fee_amount_0="150000", action="save")
+    no_token = await lan.client.post(f"/procedures/{FEE_ID}", data=form, allow_redirects=False)
+    assert no_token.status == 403 and "CSRF" in await no_token.text()
+    wrong = await lan.client.post(f"/procedures/{FEE_ID}", data={**form, "_csrf": "x" * 43}, allow_redirects=False)
+    assert wrong.status == 403
+    assert store.drafts() == {}
+    publish = await lan.client.post("/publish", data={"message": "no token"}, allow_redirects=False)
+    assert publish.status == 403 and store.published_version() is None
+    # the login form is protected too
+    login = await (await officer()).client.post("/login", data={"username": "lan", "password": PASSWORDS["lan"]}, allow_redirects=False)
+    assert login.status == 403 and auth.COOKIE not in login.cookies
+    # with the token it works
+    ok = await lan.post(f"/procedures/{FEE_ID}", form)
+    assert ok.status == 303 and list(store.drafts()) == [f"procedures/{FEE_ID}"]
+
+
+async def test_an_editor_drafts_but_cannot_publish_or_roll_back(workspace) -> None:
+    officer, client, kb_dir = workspace
+    store = KnowledgeStore(client, kb_dir)
+    binh = await officer("binh")
+    page = await binh.get(f"/procedures/{FEE_ID}")
+    response = await binh.post(f"/procedures/{FEE_ID}", procedure_form(await page.text(), fee_amount_0="150.000", action="save"))
+    assert response.status == 303
+    assert store.working()["procedures"][FEE_ID]["fee"]["items"][0]["amount"] == 150000
+    changes = await (await binh.get("/changes")).text()
+    assert "cần vai trò người duyệt" in changes
+    refused = await binh.post("/publish", {"message": "thử"})
+    assert refused.status == 403
+    assert store.published_version() is None and store.drafts()
+    assert store.audit_log()[0]["action"] == "publish_denied"
+    # a reviewer publishes; the editor still cannot roll back
+    lan = await officer("lan")
+    assert (await lan.post("/publish", {"message": "lệ phí mới"})).status == 303
+    assert store.published_version() == 2
+    assert (await binh.post("/history/1/rollback")).status == 403
+    assert store.published_version() == 2
+    assert (await lan.post("/history/1/rollback")).status == 303
+    assert store.published()["procedures"][FEE_ID]["fee"]["items"][0]["amount"] == 135000
+
+
+async def test_twenty_wrong_passwords_lock_the_account(workspace) -> None:
+    officer, client, _ = workspace
+    attacker = await officer()
+    statuses = []
+    for _ in range(20):
+        statuses.append((await attacker.login("lan", "wrong-password-123")).status)
+    assert statuses[: auth.MAX_FAILURES] == [401] * auth.MAX_FAILURES
+    assert set(statuses[auth.MAX_FAILURES:]) == {429}
+    # even the right password is refused while locked
+    locked = await attacker.login("lan", PASSWORDS["lan"])
+    assert locked.status == 429 and auth.COOKIE not in locked.cookies
+    assert "tạm khóa" in await locked.text()
+    # another account from elsewhere is not affected
+    assert (await (await officer()).login("binh")).status == 303
+    # the lock expires
+    for key in client.keys("admin:fail:*"):
+        client.delete(key)
+    assert (await attacker.login("lan")).status == 303
+    actions = [json.loads(e)["action"] for e in client.lrange("kb:audit", 0, -1)]
+    assert actions.count("login_failed") == auth.MAX_FAILURES and "login_locked" in actions
+
+
+async def test_unknown_users_are_rate_limited_the_same_way(workspace) -> None:
+    officer, _, _ = workspace
+    person = await officer()
+    statuses = [(await person.login("khong-ton-tai", "wrong-password-123")).status for _ in range(auth.MAX_FAILURES + 1)]
+    assert statuses[-1] == 429 and statuses[0] == 401
+
+
+async def test_html_in_an_faq_is_escaped_everywhere(workspace) -> None:
+    officer, client, kb_dir = workspace
+    lan = await officer("lan")
+    page = await (await lan.get("/faq/new")).text()
+    form = {
+        "id": "thu-xss", "question": "Câu hỏi " + XSS, "variants": XSS, "answer": "Trả lời " + XSS,
+        "procedure": "", "source_title_0": "Nguồn " + XSS, "source_url_0": "javascript:alert(1)",
+        "source_read_on_0": "2026-11-24", "verified_on": "2026-11-24", "action": "save",
+    }
+    assert "verified_on" in page
+    response = await lan.post("/faq/new", form)
+    assert response.status == 303, await response.text()
+    for path in ["/faq", "/faq/thu-xss", "/changes", "/audit"]:
+        html = await (await lan.get(path)).text()
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;" in html or path == "/audit", path
+    preview = await lan.post("/faq/thu-xss", {**form, "action": "preview"})
+    html = await preview.text()
+    assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in html and "<script>alert" not in html
+    response = await (await officer("lan")).get("/faq")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    # the chat text is plain text: the web chat page writes it with textContent
+    assert (await lan.post("/publish", {"message": "xss"})).status == 303
+    entry = KnowledgeStore(client, kb_dir).published()["faq"]["thu-xss"]
+    assert entry["answer"] == "Trả lời " + XSS  # kept as typed; escaping happens at display
+
+
+async def test_invalid_input_is_shown_with_the_validate_messages(workspace) -> None:
+    officer, client, kb_dir = workspace
+    lan = await officer("lan")
+    page = await (await lan.get(f"/procedures/{FEE_ID}")).text()
+    response = await lan.post(f"/procedures/{FEE_ID}", procedure_form(page, fee_amount_0="-1", aliases="xe", action="save"))
+    assert response.status == 400
+    html = await response.text()
+    assert "Chưa lưu được" in html and "fee.items.0.amount" in html and "aliases" in html
+    assert KnowledgeStore(client, kb_dir).drafts() == {}
+
+
+async def test_preview_shows_the_assistant_answer_without_saving(workspace) -> None:
+    officer, client, kb_dir = workspace
+    lan = await officer("lan")
+    page = await (await lan.get(f"/procedures/{FEE_ID}")).text()
+    assert "135.000 đồng/lần" in page  # the preview of the current answer
+    response = await lan.post(f"/procedures/{FEE_ID}", procedure_form(page, fee_amount_0="160000", action="preview"))
+    html = await response.text()
+    assert response.status == 200 and "160.000 đồng/lần" in html and "(chưa lưu)" in html
+    assert KnowledgeStore(client, kb_dir).drafts() == {}
+
+
+async def test_search_ignores_diacritics(workspace) -> None:
+    officer, _, _ = workspace
+    lan = await officer("lan")
+    for query in ["doi bang lai", "đổi bằng lái", "GPLX"]:
+        html = await (await lan.get(f"/procedures?q={query}")).text()
+        assert "Cấp đổi giấy phép lái xe" in html and "Đăng ký khai sinh" not in html, query
+    html = await (await lan.get("/faq?q=dinh danh")).text()
+    assert "vneid-muc-2" in html
+
+
+async def test_create_then_delete_a_procedure(workspace) -> None:
+    officer, client, kb_dir = workspace
+    store = KnowledgeStore(client, kb_dir)
+    lan = await officer("lan")
+    form = {
+        "id": "dang-ky-ket-hon", "name": "Đăng ký kết hôn", "aliases": "đăng ký kết hôn\nlàm giấy đăng ký kết hôn",
+        "documents": "Tờ khai đăng ký kết hôn", "fee_case_0": "", "fee_amount_0": "0", "fee_unit_0": "",
+        "deadline": "Ngay trong ngày", "authority": "UBND cấp xã", "online_level": "mot_phan",
+        "legal_basis": "Luật Hộ tịch 2014", "source_title_0": "Luật Hộ tịch 2014", "source_read_on_0": "24/11/2026",
+        "verified_on": "2026-11-24", "action": "save",
+    }
+    response = await lan.post("/procedures/new", form)
+    assert response.status == 303 and response.headers["Location"] == "/procedures/dang-ky-ket-hon"
+    assert store.working()["procedures"]["dang-ky-ket-hon"]["sources"][0]["read_on"] == "2026-11-24"
+    duplicate = await lan.post("/procedures/new", form)
+    assert duplicate.status == 400 and "đã có" in await duplicate.text()
+    # a procedure used by an FAQ cannot be deleted
+    await lan.post("/procedures/dang-ky-khai-sinh/delete")
+    assert "dang-ky-khai-sinh" in store.working()["procedures"]
+    assert (await lan.post("/procedures/dang-ky-ket-hon/delete")).status == 303
+    assert "dang-ky-ket-hon" not in store.working()["procedures"] and store.drafts() == {}
+
+
+async def test_history_shows_who_when_what_and_the_diff(workspace) -> None:
+    officer, client, kb_dir = workspace
+    lan = await officer("lan")
+    page = await (await lan.get(f"/procedures/{FEE_ID}")).text()
+    await lan.post(f"/procedures/{FEE_ID}", procedure_form(page, fee_amount_0="150000", action="save"))
+    edit = await (await lan.get(f"/procedures/{FEE_ID}")).text()
+    assert "Đây là bản nháp" in edit and re.search(r"<ins>\+\s+amount: 150000</ins>", edit)
+    await lan.post("/publish", {"message": "Theo Thông tư mới"})
+    history = await (await lan.get("/history")).text()
+    assert "Theo Thông tư mới" in history and "<td>lan</td>" in history and f"procedures/{FEE_ID}" in history
+    version = await (await lan.get("/history/2")).text()
+    assert re.search(r"<del>-\s+amount: 135000</del>", version) and re.search(r"<ins>\+\s+amount: 150000</ins>", version)
+
+
+async def test_inbox_groups_similar_questions_and_turns_a_group_into_an_faq(workspace) -> None:
+    officer, client, kb_dir = workspace
+    store = KnowledgeStore(client, kb_dir)
+    questions = [
+        "Làm thẻ bảo hiểm y tế cho con ở đâu?", "lam the bao hiem y te cho con o dau", "làm thẻ bhyt cho con ở đâu vậy",
+        "Làm thẻ bảo hiểm y tế cho con ở đâu?", "Sổ hộ khẩu giấy còn dùng được không?", "so ho khau giay con dung duoc khong",
+        "Gọi cho tôi số 0912345678",
+    ]
+    for text in questions:
+        client.lpush(REDIS_KEY, json.dumps({"at": "2026-11-24T10:00:00+00:00", "question": text, "reason": "fallback", "channel": "rest"}, ensure_ascii=False))
+    lan = await officer("lan")
+    html = await (await lan.get("/inbox")).text()
+    rows = re.findall(r'<td class="num"><b>(\d+)</b></td>\s*<td><a href="/inbox/([0-9a-f]+)">([^<]+)</a>', html)
+    assert [int(r[0]) for r in rows] == [4, 2, 1]
+    group_id = rows[0][1]
+    # a new FAQ from the group: the form comes prefilled
+    form_page = await (await lan.get(f"/faq/new?group={group_id}")).text()
+    assert "Làm thẻ bảo hiểm y tế cho con ở đâu?" in form_page and 'name="group"' in form_page
+    response = await lan.post("/faq/new", {
+        "group": group_id, "id": "the-bhyt-cho-con", "question": "Làm thẻ bảo hiểm y tế cho con ở đâu?",
+        "variants": "lam the bao hiem y te cho con o dau\nlàm thẻ bhyt cho con ở đâu vậy",
+        "answer": "Trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế khi đăng ký khai sinh.", "procedure": "dang-ky-khai-sinh",
+        "source_title_0": "Luật Bảo hiểm y tế", "source_read_on_0": "2026-11-24", "verified_on": "2026-11-24", "action": "save",
+    })
+    assert response.status == 303
+    assert "faq/the-bhyt-cho-con" in store.drafts()
+    html = await (await lan.get("/inbox")).text()
+    rows = re.findall(r'<td class="num"><b>(\d+)</b></td>\s*<td><a href="/inbox/([0-9a-f]+)">([^<]+)</a>', html)
+    assert [int(r[0]) for r in rows] == [2, 1]  # the group left the inbox
+    # another group becomes variants of an existing FAQ
+    group_id = rows[0][1]
+    response = await lan.post(f"/inbox/{group_id}/alias", {"target": "faq/vneid-muc-2", "question": "so ho khau giay con dung duoc khong"})
+    assert response.status == 303
+    assert "so ho khau giay con dung duoc khong" in store.working()["faq"]["vneid-muc-2"]["variants"]
+    # the last one is ignored
+    html = await (await lan.get("/inbox")).text()
+    last = re.findall(r'href="/inbox/([0-9a-f]+)"', html)[0]
+    assert (await lan.post(f"/inbox/{last}/ignore")).status == 303
+    assert client.llen(REDIS_KEY) == 0 and client.llen("unanswered:resolved") == 3
+
+
+async def test_dashboard_counts_conversations_questions_channels_and_procedures(workspace, monkeypatch) -> None:
+    officer, client, _ = workspace
+    monkeypatch.setenv("REDIS_URL", redis_url_for(APP_DB))
+    analytics.record("u1", "rest", FEE_ID)
+    analytics.record("u1", "rest", FEE_ID)
+    analytics.record("u2", "telegram", None, fallback=True)
+    analytics.record("u3", "telegram", "dang-ky-khai-sinh")
+    lan = await officer("lan")
+    html = await (await lan.get("/")).text()
+    cards = re.findall(r'<div class="card[^"]*"><b>(.*?)</b><span>(.*?)</span>', html)
+    values = {label: value for value, label in cards}
+    assert values["hội thoại"] == "3" and values["câu hỏi"] == "4" and values["chưa trả lời được"] == "25.0%"
+    assert "<svg class=\"chart\"" in html and "<rect" in html
+    assert re.search(r"<td>telegram</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">1 \(50%\)</td>", html)
+    assert html.index("Cấp đổi giấy phép lái xe</a></td><td class=\"num\">2") < html.index("Đăng ký khai sinh</a></td><td class=\"num\">1")
+    assert not any(b"u1" in k for k in client.keys("stats:*"))  # sender ids are hashed
+
+
+def test_create_user_command(redis_db) -> None:
+    client = redis_db(APP_DB)
+    env = {"REDIS_URL": redis_url_for(APP_DB), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "admin.create_user", "Thu.Ha", "--role", "editor", "--name", "Lê Thu Hà", "--password-stdin"],
+        input="mot-mat-khau-dai\n", capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    user = auth.get_user(client, "thu.ha")
+    assert user and user.role == "editor" and user.display_name == "Lê Thu Hà"
+    stored = client.hget("admin:user:thu.ha", "hash").decode()
+    assert stored.startswith("$argon2id$") and "mot-mat-khau-dai" not in stored
+    short = subprocess.run([sys.executable, "-m", "admin.create_user", "x1y", "--password-stdin"], input="short\n",
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert short.returncode == 1 and "ít nhất" in short.stderr

@@ -1,0 +1,162 @@
+"""The rasa_sdk actions over the engine: fresh turns vs resuming, submit on web and SMS, privacy."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import (
+    ActionAskFormConfirmed,
+    ActionStartForm,
+    ActionSubmitForm,
+    VALIDATORS,
+    is_fresh_user_turn,
+)
+from forms.spec import CONFIRM_SLOT, KEEP_SLOT, all_forms
+
+from test_form_output import BIRTH
+
+FORM = "form_khai_sinh"
+
+
+def tracker(slots=None, text="", intent="fill_form", events=None, channel="rest", active=FORM, entities=None):
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities or []}
+    events = events if events is not None else [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel},
+        {"event": "action", "name": active},
+    ]
+    return Tracker("s1", slots or {}, latest, events, False, None, {"name": active} if active else {}, events[-1].get("name") if events else None)
+
+
+def validator(form=FORM):
+    return next(cls for cls in VALIDATORS if cls.form_name == form)()
+
+
+def test_fresh_turn_and_resume_are_told_apart():
+    assert is_fresh_user_turn(tracker(text="Nguyễn Văn An"))
+    resumed = [
+        {"event": "user", "text": "lệ phí?"}, {"event": "action", "name": "action_answer_procedure"},
+        {"event": "action", "name": FORM},
+    ]
+    assert not is_fresh_user_turn(tracker(events=resumed))
+
+
+async def test_validation_sets_the_slot_and_logs_no_personal_data(caplog):
+    dispatcher = CollectingDispatcher()
+    caplog.set_level(logging.INFO, logger="actions.forms")
+    events = await validator().run(dispatcher, tracker({"requested_slot": "ks_con_ho_ten"}, "Nguyễn Minh Khang"), {})
+    assert {"event": "slot", "timestamp": None, "name": "ks_con_ho_ten", "value": "Nguyễn Minh Khang"} in events
+    assert "Nguyễn Minh Khang" not in caplog.text and "N. M. K." in caplog.text
+
+
+async def test_validation_rejects_a_question_so_the_rules_answer_it():
+    events = await validator().run(CollectingDispatcher(), tracker({"requested_slot": "ks_me_ho_ten"}, "lệ phí bao nhiêu?", "ask_fee"), {})
+    assert events == []
+
+
+async def test_cancel_resets_every_slot_and_stops_the_form():
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "ks_me_ho_ten", "ks_con_ho_ten": "Nguyễn Minh Khang"}
+    events = await validator().run(dispatcher, tracker(slots, "hủy", "cancel_form"), {})
+    assert {"event": "slot", "timestamp": None, "name": "ks_con_ho_ten", "value": None} in events
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    assert "hủy" in dispatcher.messages[0]["text"]
+
+
+def test_summary_is_asked_before_producing():
+    dispatcher = CollectingDispatcher()
+    ActionAskFormConfirmed().run(dispatcher, tracker(dict(BIRTH)), {})
+    assert "Nguyễn Minh Khang" in dispatcher.messages[0]["text"] and "đúng" in dispatcher.messages[1]["text"]
+
+
+def _finished(slots, channel):
+    events = [
+        {"event": "user", "text": "đúng", "input_channel": channel},
+        {"event": "active_loop", "name": FORM}, {"event": "action", "name": FORM},
+        {"event": "active_loop", "name": None},
+    ]
+    return tracker(slots, "đúng", "affirm", events=events, channel=channel, active=None)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FORMS_BASE_URL", "https://example.gov.vn/forms")
+    return tmp_path
+
+
+def test_submit_on_web_gives_a_link_and_clears_the_data(data_dir: Path):
+    dispatcher = CollectingDispatcher()
+    events = ActionSubmitForm().run(dispatcher, _finished({**BIRTH, CONFIRM_SLOT: True}, "rest"), {})
+    pdfs = list((data_dir / "forms").glob("*.pdf"))
+    assert len(pdfs) == 1 and len(list((data_dir / "forms").glob("*.json"))) == 1
+    assert f"https://example.gov.vn/forms/{pdfs[0].name}" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["custom"]["type"] == "file"
+    cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
+    assert set(all_forms()[FORM].slots) <= cleared
+
+
+def test_submit_on_sms_gives_a_short_text(data_dir: Path):
+    dispatcher = CollectingDispatcher()
+    ActionSubmitForm().run(dispatcher, _finished({**BIRTH, CONFIRM_SLOT: True}, "sms"), {})
+    text = dispatcher.messages[0]["text"]
+    assert "http" not in text and "Nguyễn Minh Khang" in text and len(text) < 200
+
+
+def test_submit_keeps_the_data_when_asked(data_dir: Path):
+    events = ActionSubmitForm().run(CollectingDispatcher(), _finished({**BIRTH, CONFIRM_SLOT: True, KEEP_SLOT: True}, "rest"), {})
+    cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
+    assert not set(all_forms()[FORM].slots) & cleared
+
+
+def test_nothing_is_produced_without_confirmation(data_dir: Path):
+    assert ActionSubmitForm().run(CollectingDispatcher(), _finished(dict(BIRTH), "rest"), {}) == []
+    assert not (data_dir / "forms").exists()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("điền tờ khai khai sinh", "form_khai_sinh"), ("dien to khai xac nhan tinh trang hon nhan", "form_xac_nhan_hon_nhan"),
+     ("điền mẫu CT01", "form_ct01"), ("làm tờ khai đăng ký tạm trú", "form_ct01")],
+)
+def test_start_picks_the_form(text, expected):
+    events = ActionStartForm().run(CollectingDispatcher(), tracker({}, text, "start_form", active=None), {})
+    assert {"event": "followup", "timestamp": None, "name": expected} in events
+
+
+def test_start_without_a_form_named_offers_buttons():
+    dispatcher = CollectingDispatcher()
+    events = ActionStartForm().run(dispatcher, tracker({}, "điền tờ khai", "start_form", active=None), {})
+    assert not any(e["event"] == "followup" for e in events)
+    assert len(dispatcher.messages[0]["buttons"]) == 3
+    payload = dispatcher.messages[0]["buttons"][0]["payload"]
+    assert payload.startswith("/start_form{") and json.loads(payload[len("/start_form"):])["form_type"]
+
+
+def test_domain_file_is_generated_from_the_definitions():
+    from forms.domain import render
+
+    assert (Path(__file__).resolve().parents[2] / "bot" / "domain" / "forms.yml").read_text(encoding="utf-8") == render()
+
+
+def test_a_procedure_question_read_as_a_form_answer_goes_to_the_procedure_answer():
+    entities = [{"entity": "procedure", "value": "dang-ky-khai-tu"}]
+    events = ActionStartForm().run(CollectingDispatcher(), tracker({}, "Khai tử cho bố tôi", "fill_form", active=None, entities=entities), {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_procedure"}]
+
+
+def test_values_are_masked_for_logs():
+    from bot.privacy import mask_value
+
+    assert mask_value("name", "Nguyễn Văn An") == "N. V. A."
+    assert mask_value("date", "05/06/1990") == "**/**/1990"
+    assert mask_value("address", "Số 12 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh") == "***, Thành phố Hồ Chí Minh"
+    assert "012345" not in mask_value("id_number", "001090012345")
+    assert "345" not in mask_value("phone", "0912345678")
+    assert mask_value("text", "để đăng ký kết hôn") == "<18 ký tự>"
