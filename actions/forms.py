@@ -279,7 +279,9 @@ class ActionStartForm(Action):
         named_procedure = any(e.get("entity") == "procedure" for e in (tracker.latest_message or {}).get("entities") or [])
         if spec is None and intent != "start_form" and named_procedure:
             # "Khai tử cho bố tôi" read as a form answer while no form is open: it is about a procedure
-            return [FollowupAction("action_answer_procedure")]
+            from actions.procedures import ActionAnswerProcedure
+
+            return ActionAnswerProcedure().run(dispatcher, tracker, domain)
         if spec is None:
             lead = (
                 "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "

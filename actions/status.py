@@ -15,7 +15,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from redis.asyncio import Redis
@@ -157,6 +157,8 @@ class ActionCheckStatus(Action):
             if latest_intent(tracker) == "unsubscribe":
                 return _reset() + await ActionUnsubscribeStatus().run(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_status_stopped")
+            if latest_intent(tracker) in OTHER_QUESTIONS:  # the citizen asked something else: answer it
+                return _reset() + [FollowupAction("action_answer_procedure")]
             return _reset()
         if not settings.redis_url:
             dispatcher.utter_message(response="utter_status_unavailable", portal=load_settings().portal_url)
@@ -164,14 +166,14 @@ class ActionCheckStatus(Action):
         code = normalize_code(tracker.get_slot(CODE_SLOT) or "")
         channel = channel_of(tracker)
         redis = redis_client(settings.redis_url)
-        guard = QueryGuard(redis, settings.max_failures, settings.max_queries, settings.guard_window)
+        guard = QueryGuard(redis, settings.max_failures, settings.max_queries, settings.guard_window, settings.key_prefix)
         sender = f"{channel}:{tracker.sender_id}"
         if await guard.blocked(sender):
             logger.info("status query refused: sender %s over its limit", mask(tracker.sender_id))
             dispatcher.utter_message(response="utter_status_too_many")
             return _reset()
         await guard.query(sender)
-        app = await StatusStore(redis).get(code) if code else None
+        app = await StatusStore(redis, settings.key_prefix).get(code) if code else None
         if is_sms(tracker, settings):
             verified = bool(app and app.phone and app.phone == normalize_phone(recipient_of(channel, tracker.sender_id)))
         else:
@@ -214,7 +216,7 @@ class ActionSubscribeStatus(Action):
         if not target or not settings.redis_url:
             dispatcher.utter_message(response="utter_status_channel_cannot_notify")
             return [SlotSet(OFFER_SLOT, False)]
-        store = StatusStore(redis_client(settings.redis_url))
+        store = StatusStore(redis_client(settings.redis_url), settings.key_prefix)
         if target == "sms":
             app = await store.get(code)
             recipient = app.phone if app else ""  # SMS notifications go to the application's phone only
@@ -245,6 +247,6 @@ class ActionUnsubscribeStatus(Action):
         recipient = recipient_of(channel, tracker.sender_id)
         if target == "sms":
             recipient = normalize_phone(recipient) or recipient
-        removed = await StatusStore(redis_client(settings.redis_url)).unsubscribe(target, recipient)
+        removed = await StatusStore(redis_client(settings.redis_url), settings.key_prefix).unsubscribe(target, recipient)
         dispatcher.utter_message(response="utter_status_unsubscribed" if removed else "utter_status_unsubscribed_none")
         return [SlotSet(OFFER_SLOT, False), SlotSet(VERIFIED_SLOT, None)]

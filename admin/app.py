@@ -22,7 +22,7 @@ from admin import auth, dashboard, excel, inbox
 from admin.forms import EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
-from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, canonical, changed_fields, item_diff, parse_item
+from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, parse_item
 from bot.text import search_key
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from admin.forms import COLUMNS, from_cells, to_cells
-from bot.knowledge.store import KINDS, Snapshot, changed_fields, problems_of, validate_snapshot
+from bot.knowledge.store import KINDS, Snapshot, canonical, changed_fields, problems_of, validate_snapshot
 
 SHEETS = {"procedures": "Thủ tục", "faq": "FAQ"}
 MAX_ROWS = 5000
@@ -50,13 +50,7 @@ def export_xlsx(snapshot: Snapshot) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for item_id in sorted(snapshot.get(kind, {})):
             cells = to_cells(kind, snapshot[kind][item_id])
-            row = []
-            for key, _ in columns:
-                value = cells.get(key, "")
-                if key == "fee_items" or key not in ("verified_on",):
-                    value = _safe_cell(value)
-                row.append(value)
-            sheet.append(row)
+            sheet.append([_safe_cell(cells.get(key, "")) for key, _ in columns])
         for index, (key, _) in enumerate(columns, start=1):
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = WIDTHS.get(key, 24)
         for row in sheet.iter_rows(min_row=2):
@@ -196,15 +190,12 @@ def dry_run(rows: List[Row], working: Snapshot, file_errors: List[Dict[str, Any]
         mine = problems_of(problems, row.kind, item_id)
         if mine:
             for problem in mine:
-                field_message = problem.message
-                report.errors.append({"sheet": row.sheet, "row": row.number, "id": item_id, "message": field_message})
+                report.errors.append({"sheet": row.sheet, "row": row.number, "id": item_id, "message": problem.message})
             continue
         item = parsed[row.kind].get(item_id)
         if item is None:
             report.errors.append({"sheet": row.sheet, "row": row.number, "id": item_id, "message": "không đọc được"})
             continue
-        from bot.knowledge.store import canonical
-
         clean = canonical(row.kind, item)
         before = working[row.kind].get(item_id)
         entry = {"kind": row.kind, "id": item_id, "sheet": row.sheet, "row": row.number}

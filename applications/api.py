@@ -102,9 +102,9 @@ def make_app(store: StatusStore, secret: str, max_skew: int = 300) -> web.Applic
     return app
 
 
-async def serve(host: str, port: int, redis_url: str, secret: str, max_skew: int) -> None:
+async def serve(host: str, port: int, redis_url: str, secret: str, max_skew: int, prefix: str = "") -> None:
     redis = Redis.from_url(redis_url)
-    runner = web.AppRunner(make_app(StatusStore(redis), secret, max_skew))
+    runner = web.AppRunner(make_app(StatusStore(redis, prefix), secret, max_skew))
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     print(f"Status ingestion API on http://{host}:{port}/api/status-events"
@@ -126,7 +126,8 @@ def main() -> None:
         raise SystemExit("REDIS_URL is not set: the status store needs Redis")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        asyncio.run(serve(args.host, args.port, settings.redis_url, settings.api_secret, settings.api_max_skew))
+        asyncio.run(serve(args.host, args.port, settings.redis_url, settings.api_secret, settings.api_max_skew,
+                          settings.key_prefix))
     except KeyboardInterrupt:
         pass
 

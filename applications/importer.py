@@ -74,7 +74,7 @@ async def import_file(path: Path, store: StatusStore, dry_run: bool = False) -> 
 async def _main(path: Path, redis_url: str, dry_run: bool) -> int:
     redis = Redis.from_url(redis_url)
     try:
-        results, errors = await import_file(path, StatusStore(redis), dry_run)
+        results, errors = await import_file(path, StatusStore(redis, load_status_settings().key_prefix), dry_run)
     finally:
         await redis.close()
     for error in errors:

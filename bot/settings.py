@@ -120,6 +120,7 @@ class StatusSettings:
     """Application status (issue 4): ingestion API, query limits, notification workers."""
 
     redis_url: Optional[str]
+    key_prefix: str               # STATUS_KEY_PREFIX: prefix of every status/notification key ("" = none)
     api_host: str                 # STATUS_API_HOST: where the one-stop system pushes status changes
     api_port: int                 # STATUS_API_PORT
     api_secret: str               # STATUS_API_SECRET: shared HMAC secret; empty = the API refuses every push
@@ -149,6 +150,7 @@ def load_status_settings() -> StatusSettings:
     channels = ("telegram", "zalo", "sms")
     return StatusSettings(
         redis_url=os.environ.get("REDIS_URL") or None,
+        key_prefix=os.environ.get("STATUS_KEY_PREFIX", ""),
         api_host=os.environ.get("STATUS_API_HOST", "127.0.0.1"),
         api_port=_int("STATUS_API_PORT", 8090),
         api_secret=os.environ.get("STATUS_API_SECRET", ""),

@@ -8,7 +8,9 @@ an input: procedures and FAQs are read at run time.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 from typing import Iterable, List
@@ -56,8 +58,12 @@ def ensure_model(config: Path = CONFIG) -> Path:
     model = MODELS_DIR / f"{name}.tar.gz"
     if model.exists():
         return model
-    print(f"Training the model ({name}); this takes a few minutes on 2 cores…", flush=True)
-    subprocess.run(train_command(config, MODELS_DIR, name), cwd=PROJECT_ROOT, check=True)
+    print(f"Training the model ({name}); this takes a minute or two on 2 cores…", flush=True)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    # Train into a private folder, then move: a process starting meanwhile never loads half a file.
+    with tempfile.TemporaryDirectory(dir=MODELS_DIR, prefix=".training-") as scratch:
+        subprocess.run(train_command(config, Path(scratch), name), cwd=PROJECT_ROOT, check=True)
+        os.replace(Path(scratch) / model.name, model)
     return model
 
 

@@ -52,6 +52,7 @@ _AFFIRM = re.compile(
 )
 _DENY = re.compile(r"^(?:khong|khong phai|sai|sai roi|chua dung|chua|khong dung|nham|nham roi|khong chinh xac|no)(?:\s+(?:a|nhe|roi|dau))*$")
 _RESUME = re.compile(r"^(?:tiep tuc|tiep|khai tiep|dien tiep|lam tiep|quay lai|toi quay lai roi|tiep di|tiep tuc di|con tiep)(?:\s+(?:di|nhe|nha|a|to khai))*$")
+_CORRECTION = re.compile(r"^(?:toi\s+|minh\s+|em\s+)?(?:muon\s+)?(?:sua|sua lai|doi lai|chinh lai|chinh sua|thay doi|cap nhat|nhap nham|ghi nham)\b")
 _KEEP = re.compile(r"\b(?:giu lai thong tin|giu thong tin|luu lai thong tin|luu thong tin|giu lai du lieu|luu lai|giu lai)\b")
 
 
@@ -247,6 +248,32 @@ def has_content(prefix: str) -> bool:
     return False
 
 
+def self_identified(spec: FormSpec, asked: Field, text: str) -> Optional[Tuple[str, List[Tuple[str, str]]]]:
+    """"Nguyễn Văn Hùng, 001088012345, 0912345678": values after the answer that say what they are
+    (an identification number, a phone number, an e-mail, a date) go to that person's field."""
+    # an address or a free text has commas of its own: only ";" or a new line separates values there
+    separators = r"[;\n]" if asked.type in {"address", "text", "agency"} else r"[,;\n]"
+    parts = [p.strip() for p in re.split(separators, text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    found: List[Tuple[str, str]] = []
+    for part in parts[1:]:
+        digits = re.sub(r"[\s.\-]", "", part)
+        target = None
+        if re.fullmatch(r"\d{12}", digits):
+            target = spec.role_field(asked.role, "id")
+        elif re.fullmatch(r"(\+?84|0)\d{9}", digits):
+            target = next((f for f in spec.fields if f.type == "phone"), None)
+        elif "@" in part:
+            target = next((f for f in spec.fields if f.type == "email"), None)
+        elif parsers.parse_date(part).ok:
+            target = spec.role_field(asked.role, "dob")
+        if target is None or target.slot == asked.slot:
+            return None
+        found.append((target.slot, part))
+    return parts[0], found
+
+
 # ---------------------------------------------------------------- values
 
 def parse_field(spec: FormSpec, f: Field, raw: str, values: Dict[str, Any], today: Optional[dt.date] = None) -> Parsed:
@@ -295,10 +322,14 @@ SOFT_INTENTS = {"out_of_scope", "inform_procedure", "nlu_fallback"}
 
 
 def soft_value(spec: FormSpec, f: Field, text: str, values: Dict[str, Any]) -> bool:
-    """A name or an address that parses cleanly (with diacritics, no confirmation needed)."""
+    """A name or an address that parses cleanly (with diacritics, no confirmation needed), or a short
+    answer to a list question."""
     if f.type in {"name", "address"}:
         parsed = parse_field(spec, f, text, values)
         return parsed.ok and parsed.confirm is None
+    if f.type == "choice":
+        # a short answer to a list question ("hàng xóm"): say which options there are
+        return len(_key(text).split()) <= 4
     return False
 
 
@@ -397,6 +428,21 @@ def handle(
     if field_asked and has_content(prefix):
         assignments.append((requested, prefix))
     assignments += [(m.slot, m.value) for m in mentions]
+
+    if not mentions and (_CORRECTION.match(_key(text)) or (intent == "correct_field" and confidence >= INTENT_CONFIDENCE)):
+        # "sửa tên mẹ" without the new value: never read it as a value
+        turn.messages.append(
+            "Bạn muốn sửa mục nào, thành gì? Bạn nhắn theo mẫu “sửa <mục> thành <giá trị mới>”, "
+            "ví dụ: “sửa ngày sinh của mẹ thành 5/6/1990” hoặc “sửa tên cháu thành Nguyễn Minh Khôi”."
+        )
+        turn.updates[NOTICE_SLOT] = "silent" if requested == CONFIRM_SLOT else None
+        return turn
+
+    if not mentions and field_asked is not None:
+        extra = self_identified(spec, field_asked, text)
+        if extra:
+            assignments = [(requested, extra[0])] + extra[1]
+            mentions = [Mention(slot, value) for slot, value in extra[1]]
 
     if not mentions:
         question = looks_like_question(text)

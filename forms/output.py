@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from forms.spec import FormSpec
+from forms.words import date_in_words
 
 FONT_DIR_PACKAGE = "matplotlib"  # ships DejaVu Sans, which covers every Vietnamese glyph
 
@@ -54,8 +55,8 @@ def render_pdf(spec: FormSpec, values: Dict[str, Any], path: Path, today: Option
 
     today = today or dt.date.today()
     pdf = FPDF(format="A4")
-    pdf.set_margins(20, 15, 20)
-    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_margins(20, 12, 20)
+    pdf.set_auto_page_break(True, margin=12)
     pdf.add_font("DejaVu", "", str(font_path()))
     pdf.add_font("DejaVu", "B", str(font_path(bold=True)))
     pdf.set_title(spec.title)
@@ -83,7 +84,7 @@ def render_pdf(spec: FormSpec, values: Dict[str, Any], path: Path, today: Option
 
     for section in spec.sections:
         pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(width, 7, section.title, **nl)
+        pdf.cell(width, 6.2, section.title, **nl)
         pdf.set_font("DejaVu", "", 11)
         for f in section.fields:
             if f.slot == spec.addressee_slot:
@@ -93,14 +94,19 @@ def render_pdf(spec: FormSpec, values: Dict[str, Any], path: Path, today: Option
             pdf.set_font("DejaVu", "", 11)
             label_width = pdf.get_string_width(label) + 1
             if label_width + pdf.get_string_width(value) < width - 2:
-                pdf.cell(label_width, 6.5, label)
+                pdf.cell(label_width, 5.6, label)
                 pdf.set_font("DejaVu", "B", 11)
-                pdf.cell(width - label_width, 6.5, value, **nl)
+                pdf.cell(width - label_width, 5.6, value, **nl)
             else:
-                pdf.cell(width, 6.5, label, **nl)
+                pdf.cell(width, 5.6, label, **nl)
                 pdf.set_font("DejaVu", "B", 11)
                 pdf.set_x(pdf.l_margin + 8)
-                pdf.multi_cell(width - 8, 6.5, value, **nl)
+                pdf.multi_cell(width - 8, 5.6, value, **nl)
+            words = date_in_words(values.get(f.slot)) if f.in_words else ""
+            if words:
+                pdf.set_font("DejaVu", "", 11)
+                pdf.set_x(pdf.l_margin + 8)
+                pdf.multi_cell(width - 8, 5.6, f"ghi bằng chữ: {words}", **nl)
         pdf.ln(1)
 
     pdf.set_font("DejaVu", "", 10.5)
@@ -115,7 +121,7 @@ def render_pdf(spec: FormSpec, values: Dict[str, Any], path: Path, today: Option
     pdf.set_x(pdf.l_margin + half)
     pdf.set_font("DejaVu", "", 9.5)
     pdf.cell(half, 5, "(Ký, ghi rõ họ, chữ đệm, tên)", align="C", **nl)
-    pdf.ln(16)
+    pdf.ln(12)
     pdf.set_x(pdf.l_margin + half)
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(half, 6, display(values.get(spec.signer)), align="C", **nl)

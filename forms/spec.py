@@ -33,6 +33,7 @@ class Field:
     optional: bool = False
     choices: Optional[str] = None
     who: str = ""  # short words for whose field it is, in messages ("mẹ", "cháu")
+    in_words: bool = False  # the PDF also writes the date in words ("ghi bằng chữ")
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _load(path: Path) -> FormSpec:
             Field(
                 slot=f["slot"], label=f["label"], attr=f["attr"], type=f["type"], prompt=f["prompt"],
                 role=s["role"], section=s["title"], optional=bool(f.get("optional", False)), choices=f.get("choices"),
-                who=s.get("who", ""),
+                who=s.get("who", ""), in_words=bool(f.get("in_words", False)),
             )
             for f in s["fields"]
         ]

@@ -42,13 +42,14 @@ async def requeue(redis: Redis, limit: int = 1000, prefix: str = "") -> int:
 
 async def _main(command: str, limit: int, redis_url: str) -> int:
     redis = Redis.from_url(redis_url)
+    prefix = load_status_settings().key_prefix
     try:
         if command == "requeue":
-            print(f"{await requeue(redis, limit)} notification(s) put back on their channel's stream")
+            print(f"{await requeue(redis, limit, prefix)} notification(s) put back on their channel's stream")
             return 0
-        total = await redis.xlen(DEAD_LETTER_KEY)
+        total = await redis.xlen(prefix + DEAD_LETTER_KEY)
         print(f"{total} notification(s) in {DEAD_LETTER_KEY}")
-        for _, f in await dead_letters(redis, limit):
+        for _, f in await dead_letters(redis, limit, prefix):
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(int(f.get("failed_ms", 0)) / 1000))
             print(f"{when}  {f.get('channel'):8} {mask(f.get('recipient', '')):16} {f.get('code'):28} "
                   f"attempts={f.get('attempts')}  {mask(f.get('error', ''))}")

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from applications.render import render_notification
 from bot.privacy import mask
@@ -146,8 +148,19 @@ class Worker:
             if free <= 0:
                 await asyncio.wait(self.tasks[channel], return_when=asyncio.FIRST_COMPLETED)
                 continue
-            reply = await self.redis.xreadgroup(GROUP, self.name, {stream: ">"}, count=free,
-                                                block=self.config.block_ms)
+            try:
+                reply = await self.redis.xreadgroup(GROUP, self.name, {stream: ">"}, count=free,
+                                                    block=self.config.block_ms)
+            except ResponseError as error:
+                if "NOGROUP" not in str(error) and "UNBLOCKED" not in str(error):
+                    raise
+                logger.warning("stream %s or its group disappeared; creating them again", stream)
+                await ensure_group(self.redis, self.prefix, [channel])
+                continue
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                logger.warning("Redis unavailable (%s); retrying in 1s", type(error).__name__)
+                await asyncio.sleep(1)
+                continue
             for _stream, messages in reply or []:
                 for message_id, fields in messages:
                     self._start(channel, message_id, fields)
@@ -272,6 +285,8 @@ class Worker:
                 attempts = int(await self.redis.incr(self.prefix + ATTEMPTS_PREFIX + key))
                 await self.redis.expire(self.prefix + ATTEMPTS_PREFIX + key, DONE_TTL_SECONDS)
                 if not error.retryable or attempts >= self.config.max_attempts:
+                    if error.status == 403:  # the recipient blocked us / unfollowed: stop writing to them
+                        await self._drop_subscriber(channel, recipient)
                     await self._dead(stream, sid, data, f"{error.status}: {error.message}", attempts)
                     return
                 delay = backoff(attempts, self.config.backoff_base, self.config.backoff_max, error.retry_after)
@@ -280,10 +295,16 @@ class Worker:
                 await asyncio.sleep(delay)
                 continue
             now_ms = int(time.time() * 1000)
-            await self.redis.set(done_key, json.dumps({"created": int(data.get("created_ms", 0)), "delivered": now_ms}),
-                                 ex=DONE_TTL_SECONDS)
+            await self.redis.set(done_key, json.dumps({"created": int(data.get("created_ms", 0)), "delivered": now_ms,
+                                                       "worker": self.name, "id": sid}), ex=DONE_TTL_SECONDS)
             await self._finish(stream, sid, key, f"{channel}:delivered")
             return
+
+    async def _drop_subscriber(self, channel: str, recipient: str) -> None:
+        from applications.store import StatusStore
+
+        removed = await StatusStore(self.redis, self.prefix).unsubscribe(channel, recipient)
+        logger.warning("%s refused %s (403): %d subscription(s) ended", channel, mask(recipient), removed)
 
     async def _dead(self, stream: str, sid: str, data: Dict[str, str], error: str, attempts: int) -> None:
         logger.warning("notification %s on %s to the dead-letter stream after %d attempt(s): %s",
@@ -323,7 +344,7 @@ def main() -> None:
     config = WorkerConfig.from_settings(settings)
     config.concurrency = args.concurrency
     channels = list(dict.fromkeys([*CHANNELS, *settings.subscribe_channels.values()]))
-    asyncio.run(run_worker(args.redis_url, args.name, config, channels=channels))
+    asyncio.run(run_worker(args.redis_url, args.name, config, settings.key_prefix, channels))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@
 #   chromium          Debian's Chromium, driven by Playwright for the workspace's browser tests
 #                     (never `playwright install`: no browser download)
 #   fonts-noto-core   Vietnamese glyphs for the screenshots
+#   poppler-utils     pdftoppm/pdftotext, to render and read the filled forms' PDFs in tests
 #   redis-server      the Redis the tests use, when none is installed
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || missing+=(fonts-noto-core)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if ! command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   missing+=(redis-server)
 fi

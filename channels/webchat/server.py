@@ -1,4 +1,5 @@
-"""Serves the web chat page (aiohttp). The page posts to Rasa's REST channel directly (CORS)."""
+"""Serves the web chat page (aiohttp) and the forms citizens filled (``/forms/<name>``, the link the
+assistant sends). The page posts to Rasa's REST channel directly (CORS)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 from pathlib import Path
 
 from aiohttp import web
+
+from forms.web import add_routes as add_form_routes
 
 PAGE = Path(__file__).with_name("index.html")
 
@@ -19,6 +22,7 @@ def make_app(rasa_url: str) -> web.Application:
 
     app = web.Application()
     app.router.add_get("/", index)
+    add_form_routes(app)
     return app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Callable
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer

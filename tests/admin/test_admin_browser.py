@@ -12,7 +12,6 @@ of the main pages (docs/screenshots/ was made this way).
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, Iterator, Optional
 
 import pytest
 import redis

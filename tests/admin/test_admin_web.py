@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 from admin import auth
 from bot import analytics
@@ -325,3 +324,32 @@ def test_create_user_command(redis_db) -> None:
     short = subprocess.run([sys.executable, "-m", "admin.create_user", "x1y", "--password-stdin"], input="short\n",
                            capture_output=True, text=True, env=env, timeout=60)
     assert short.returncode == 1 and "ít nhất" in short.stderr
+
+
+def test_without_redis_the_workspace_says_so_in_one_line(monkeypatch) -> None:
+    from bot.launcher import start_admin
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    process, line = start_admin(0)
+    assert process is None and "needs Redis" in line and "\n" not in line
+    env = {k: v for k, v in __import__("os").environ.items() if k != "REDIS_URL"}
+    done = subprocess.run([sys.executable, "-m", "admin"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "needs Redis" in done.stderr
+
+
+def test_the_run_command_starts_the_workspace(redis_db, monkeypatch, tmp_path) -> None:
+    import urllib.request
+
+    from bot.launcher import start_admin, stop
+    from tests.conftest import free_port
+
+    redis_db(APP_DB)
+    monkeypatch.setenv("REDIS_URL", redis_url_for(APP_DB))
+    port = free_port()
+    process, line = start_admin(port)
+    try:
+        assert process is not None and f"http://localhost:{port}/" in line
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+            assert response.status == 200 and "Đăng nhập" in response.read().decode()
+    finally:
+        stop([process] if process else [])

@@ -80,8 +80,9 @@ def test_birth_registration_happy_path(assistant, poppler):
     chat = Chat(assistant)
     reply = chat("dien to khai khai sinh cho con")  # without diacritics
     assert "tờ khai đăng ký khai sinh" in reply and asks(BIRTH, "ks_nyc_ho_ten") in reply
-    assert asks(BIRTH, "ks_nyc_giay_to") in chat("Nguyễn Văn Hùng")
-    assert asks(BIRTH, "ks_nyc_quan_he") in chat("001 088 012 345")
+    assert asks(BIRTH, "ks_nyc_cu_tru") in chat("Nguyễn Văn Hùng")
+    # the answer, then a value that says what it is (an identification number)
+    assert asks(BIRTH, "ks_nyc_quan_he") in chat("Số 12 Nguyễn Huệ, phường Sài Gòn, Thành phố Hồ Chí Minh; 001 088 012 345")
     assert asks(BIRTH, "ks_con_ho_ten") in chat("toi la bo chau")
     # several fields in one message, one of them without diacritics
     reply = chat("Nguyễn Minh Khang, sinh ngay 12/3/2024, gioi tinh nam, dan toc kinh")
@@ -133,6 +134,7 @@ def test_birth_registration_validation_failures(assistant):
     reply = chat("Nguyễn Văn 2")
     assert "chữ cái tiếng Việt" in reply and chat.active_form() == "form_khai_sinh"
     chat("Nguyễn Văn Hùng")
+    chat("Số 12 Nguyễn Huệ, phường Sài Gòn, Thành phố Hồ Chí Minh")
     assert "12 chữ số" in chat("12345678901")
     assert "chứng minh nhân dân cũ" in chat("123456789")
     chat("001088012345")

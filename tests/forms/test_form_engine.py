@@ -175,3 +175,28 @@ def test_a_clean_name_or_address_taken_for_out_of_scope_is_still_an_answer():
     # but not a greeting, nor a question
     assert turn(BIRTH, "xin chào bạn", "ks_me_ho_ten", intent="greet").reject
     assert turn(BIRTH, "lệ phí ở Phú Thọ bao nhiêu?", "ks_me_cu_tru", intent="out_of_scope").reject
+
+
+def test_a_correction_without_a_value_is_never_taken_as_a_value():
+    t = turn(BIRTH, "sửa tên mẹ", "ks_cha_ho_ten", intent="correct_field")
+    assert "ks_cha_ho_ten" not in t.updates and "ks_me_ho_ten" not in t.updates
+    assert "sửa <mục> thành <giá trị mới>" in t.messages[0]
+    t = turn(BIRTH, "toi muon sua lai", CONFIRM_SLOT, {s: "x" for s in BIRTH.slots})
+    assert t.updates[NOTICE_SLOT] == "silent" and CONFIRM_SLOT not in t.updates
+
+
+def test_values_that_say_what_they_are_after_the_answer():
+    t = turn(CT01, "Phạm Quốc Bảo, 1/2/1995", "ct_ho_ten")
+    assert t.updates["ct_ho_ten"] == "Phạm Quốc Bảo" and t.updates["ct_ngay_sinh"] == "01/02/1995"
+    t = turn(BIRTH, "Nguyễn Văn Hùng, 001088012345", "ks_nyc_ho_ten")
+    assert t.updates["ks_nyc_giay_to"] == "001088012345"
+    t = turn(CT01, "079095012345, 0912 345 678, bao@gmail.com", "ct_dinh_danh")
+    assert t.updates["ct_dien_thoai"] == "0912345678" and t.updates["ct_email"] == "bao@gmail.com"
+    # an address keeps its commas
+    t = turn(BIRTH, "Số 12 Nguyễn Huệ, phường Sài Gòn, Thành phố Hồ Chí Minh", "ks_me_cu_tru")
+    assert t.updates["ks_me_cu_tru"] == "Số 12 Nguyễn Huệ, phường Sài Gòn, Thành phố Hồ Chí Minh"
+
+
+def test_a_short_wrong_answer_to_a_list_question_gets_the_options():
+    t = turn(BIRTH, "hàng xóm", "ks_nyc_quan_he", intent="out_of_scope")
+    assert not t.reject and "chưa nhận ra" in t.messages[0]

@@ -17,7 +17,8 @@ from forms.output import font_path, form_json, produce, sms_text, summary_text
 from forms.spec import all_forms
 
 BIRTH = {
-    "ks_nyc_ho_ten": "Nguyễn Văn Hùng", "ks_nyc_giay_to": "001088012345", "ks_nyc_quan_he": "Cha",
+    "ks_nyc_ho_ten": "Nguyễn Văn Hùng", "ks_nyc_cu_tru": "Số 12 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh",
+    "ks_nyc_giay_to": "001088012345", "ks_nyc_quan_he": "Cha",
     "ks_con_ho_ten": "Nguyễn Minh Khang", "ks_con_ngay_sinh": "12/03/2024", "ks_con_gioi_tinh": "Nam",
     "ks_con_dan_toc": "Kinh", "ks_con_quoc_tich": "Việt Nam",
     "ks_con_noi_sinh": "Bệnh viện Từ Dũ, phường Cầu Ông Lãnh, Thành phố Hồ Chí Minh",
@@ -78,6 +79,8 @@ def test_pdf_renders_and_contains_every_value(form, tmp_path: Path, poppler):
         assert _words(shown) in flat, f"{f.slot}: {shown!r} missing from the PDF text"
         assert _words(f.label) in flat
     assert "ngày 24 tháng 11 năm 2026" in flat
+    if spec.id == "khai_sinh":
+        assert "ghi bằng chữ: Ngày mười hai, tháng ba, năm hai nghìn không trăm hai mươi bốn" in flat
 
 
 def test_json_for_the_one_stop_adapter(tmp_path: Path):

@@ -231,3 +231,21 @@ def test_text_and_agency():
     assert parsers.parse_text("để đăng ký kết hôn").value == "Để đăng ký kết hôn"
     assert not parsers.parse_text("x").ok
     assert parsers.parse_agency("công an phường Sài Gòn").value == "Công an phường Sài Gòn"
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("12/03/2024", "Ngày mười hai, tháng ba, năm hai nghìn không trăm hai mươi bốn"),
+        ("21/04/1990", "Ngày hai mươi mốt, tháng tư, năm một nghìn chín trăm chín mươi"),
+        ("05/10/2005", "Ngày năm, tháng mười, năm hai nghìn không trăm linh năm"),
+        ("15/12/2015", "Ngày mười lăm, tháng mười hai, năm hai nghìn không trăm mười lăm"),
+        ("31/01/2000", "Ngày ba mươi mốt, tháng một, năm hai nghìn"),
+        ("25/11/2025", "Ngày hai mươi lăm, tháng mười một, năm hai nghìn không trăm hai mươi lăm"),
+        ("1990", ""),
+    ],
+)
+def test_dates_in_words(value, words):
+    from forms.words import date_in_words
+
+    assert date_in_words(value) == words

@@ -76,6 +76,8 @@ async def test_dead_letter_after_max_attempts_and_for_permanent_errors(store, ar
     assert b"no sender" in dead["u9"][b"error"]
     assert recorder.calls["1001"] == 3 and recorder.sent == []
     await until(lambda: _no_pending(aredis), what="acked")
+    # a recipient who blocked the bot (403) is unsubscribed; the others stay
+    assert await store.subscribers(CODE) == [("telegram", "1001"), ("zalo", "u9")]
 
 
 async def _count_dead(aredis, n):
@@ -161,14 +163,25 @@ async def test_dead_letters_can_be_listed_and_requeued(store, aredis, run_worker
     from notifications.deadletter import dead_letters, requeue
 
     recorder = Recorder()
-    recorder.failures["1001"] = [ProviderError(403, None, "blocked")]
+    recorder.failures["1001"] = [ProviderError(401, None, "bad bot token")]
     await store.subscribe(CODE, "telegram", "1001")
     worker_senders = recorder.senders()
     run_worker(worker_senders)
     await store.apply(change("e1"))
     await until(lambda: _count_dead(aredis, 1), what="a dead letter")
     [(_, fields)] = await dead_letters(aredis)
-    assert fields["recipient"] == "1001" and "403" in fields["error"]
-    assert await requeue(aredis) == 1  # the operator fixed the cause
+    assert fields["recipient"] == "1001" and "401" in fields["error"]
+    assert await requeue(aredis) == 1  # the operator fixed the token
     await until(lambda: len(recorder.sent) == 1, what="delivery after requeue")
     assert await aredis.xlen(DEAD_LETTER_KEY) == 0
+
+
+async def test_worker_survives_its_stream_being_deleted(store, aredis, run_worker):
+    recorder = Recorder()
+    await store.subscribe(CODE, "zalo", "u1")
+    run_worker(recorder.senders())
+    await store.apply(change("e1"))
+    await until(lambda: len(recorder.sent) == 1, what="first delivery")
+    await aredis.delete(stream_key("zalo"))  # e.g. an operator's mistake
+    await store.apply(change("e2", hour=11))
+    await until(lambda: len(recorder.sent) == 2, what="delivery after the stream came back")

@@ -177,3 +177,20 @@ async def test_form_rejects_bad_input_then_gives_up():
     assert slots["phone_last4"] == "5678"
     _, slots = await validate("thôi", intent="deny", requested_slot="phone_last4", application_code=CODE)
     assert slots.get("status_stop") is True
+
+
+async def test_a_stopped_query_says_so_and_checks_nothing(application):
+    dispatcher = CollectingDispatcher()
+    events = await status.ActionCheckStatus().run(
+        dispatcher, tracker("web-1", "rest", "thôi", "deny", status_stop=True, application_code=CODE), DOMAIN)
+    assert said(dispatcher.messages) == ["utter_status_stopped"]
+    assert {e["name"]: e["value"] for e in events}["status_stop"] is None
+
+
+async def test_huy_during_a_query_unsubscribes(store, application):
+    await subscribe(sender="sms:84912345678", channel="sms")
+    dispatcher = CollectingDispatcher()
+    await status.ActionCheckStatus().run(
+        dispatcher, tracker("sms:84912345678", "sms", "/unsubscribe", "unsubscribe", status_stop=True), DOMAIN)
+    assert said(dispatcher.messages) == ["utter_status_unsubscribed"]
+    assert await store.subscribers(CODE) == []

@@ -82,3 +82,10 @@ def test_a_sender_is_cut_off_after_5_failed_checks(assistant, application):
         assert "không tìm thấy" in texts(say(f"{attempt:04d}"))
     say(f"tra cứu hồ sơ {application}")
     assert "quá nhiều lần" in texts(say("5678"))  # even the right digits now
+
+
+def test_another_question_during_the_query_is_answered(assistant, application):
+    say = assistant.conversation()
+    say("tra cứu hồ sơ giúp tôi")
+    replies = texts(say("lệ phí đăng ký khai sinh là bao nhiêu?"))
+    assert "dừng tra cứu" in replies and "khai sinh" in replies.lower()
