@@ -25,7 +25,7 @@ LABELS: Dict[str, str] = {
 NEXT_STEPS: Dict[str, str] = {
     MOI_TIEP_NHAN: "Hồ sơ đã được tiếp nhận và đang được chuyển đến cơ quan giải quyết. Bạn chưa cần làm gì thêm.",
     DANG_XU_LY: "Cơ quan có thẩm quyền đang giải quyết hồ sơ. Bạn chờ đến ngày hẹn trả kết quả.",
-    CHO_BO_SUNG: "Bạn cần bổ sung hồ sơ thì cơ quan mới tiếp tục giải quyết.",
+    CHO_BO_SUNG: "Cơ quan sẽ tiếp tục giải quyết sau khi nhận đủ giấy tờ bổ sung.",
     CHO_TRA_KET_QUA: "Kết quả đã sẵn sàng. Bạn mang giấy biên nhận và căn cước đến Bộ phận một cửa để nhận "
     "(hoặc chờ bưu điện chuyển đến nếu bạn đã đăng ký nhận tại nhà).",
     DA_TRA_KET_QUA: "Hồ sơ đã hoàn tất và kết quả đã được trả.",

@@ -23,6 +23,7 @@ import aiohttp
 from bot.privacy import mask_phone
 from channels.errors import ProviderError
 from channels.formatting import sms_parts
+from channels.http import HttpClient
 from channels.identity import strip_prefix
 
 logger = logging.getLogger(__name__)
@@ -43,24 +44,13 @@ def normalize_phone(phone: str) -> Optional[str]:
     return digits
 
 
-class SmsGatewayClient:
+class SmsGatewayClient(HttpClient):
     def __init__(self, base_url: str, api_key: str, brandname: str = "", timeout: float = 10.0, max_parts: int = 3) -> None:
+        super().__init__(timeout)
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.brandname = brandname
         self.max_parts = max_parts
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: Optional[aiohttp.ClientSession] = None
-
-    async def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self.timeout)
-        return self._session
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
     async def send_part(self, phone: str, text: str, ref: Optional[str] = None) -> str:
         """Send one already-converted SMS part; returns the gateway's message id."""

@@ -28,6 +28,7 @@ import aiohttp
 from bot.privacy import mask
 from channels.errors import ProviderError
 from channels.formatting import split_message
+from channels.http import HttpClient
 from channels.identity import strip_prefix
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _retry_after(response: aiohttp.ClientResponse) -> Optional[float]:
         return None
 
 
-class ZaloClient:
+class ZaloClient(HttpClient):
     def __init__(
         self,
         access_token: str,
@@ -67,17 +68,16 @@ class ZaloClient:
         token_file: Optional[Path] = None,
         timeout: float = 10.0,
     ) -> None:
+        super().__init__(timeout)
         self.api_base = api_base.rstrip("/")
         self.oauth_base = oauth_base.rstrip("/")
         self.app_id = app_id
         self.app_secret = app_secret
         self.token_file = Path(token_file) if token_file else None
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.access_token = access_token
         self.refresh_token = refresh_token
         self.expires_at: Optional[float] = None
         self._load_token_file()
-        self._session: Optional[aiohttp.ClientSession] = None
         self._refresh_lock = asyncio.Lock()
 
     # --- token -----------------------------------------------------------------------------
@@ -163,16 +163,6 @@ class ZaloClient:
         return self.access_token
 
     # --- sending ---------------------------------------------------------------------------
-
-    async def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self.timeout)
-        return self._session
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
     async def _post_message(self, payload: Dict[str, Any], token: str) -> Dict[str, Any]:
         session = await self._get_session()
