@@ -282,10 +282,16 @@ class ActionStartForm(Action):
             from actions.procedures import ActionAnswerProcedure
 
             return ActionAnswerProcedure().run(dispatcher, tracker, domain)
+        if spec is None and intent in ("fill_form", "correct_field"):
+            # a "form answer" while no form is open is a question the NLU could not place: the FAQ
+            # answers it, or the assistant says it does not know and records it for officers
+            from actions.faq import ActionAnswerFaq
+
+            return ActionAnswerFaq().run(dispatcher, tracker, domain)
         if spec is None:
             lead = (
                 "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "
-                if intent in ("fill_form", "correct_field", "resume_form")
+                if intent == "resume_form"
                 else ""
             )
             dispatcher.utter_message(

@@ -375,7 +375,9 @@ def handle(
     turn.updates[ACTIVE_SLOT] = now
     turn.updates[NOTICE_SLOT] = None
 
-    if is_cancel(text) or (intent == "cancel_form" and confidence >= INTENT_CONFIDENCE and not has_content_value(text)):
+    cancel_intent = intent == "cancel_form" and confidence >= INTENT_CONFIDENCE
+    # "giữ lại thông tin" is never a cancel, whatever the intent classifier thought of "giữ"
+    if is_cancel(text) or (cancel_intent and not has_content_value(text) and not _KEEP.search(_key(text))):
         turn.cancel = True
         return turn
 

@@ -103,11 +103,17 @@ def test_out_of_scope_gets_a_polite_redirect(assistant):
 
 
 def test_faq_questions_are_answered_by_retrieval_without_diacritics(assistant):
-    answered = {}
+    """Each FAQ question, typed without diacritics, gets the FAQ answer; one that names exactly one
+    procedure ("mất giấy khai sinh…") may get that procedure's answer instead, by design."""
+    live = repository.current()
+    missed = []
     for entry in kb().faq:
-        answered[entry.id] = texts(assistant.conversation()(fold(entry.question))) == render_faq(entry)
-    missed = [faq_id for faq_id, ok in answered.items() if not ok]
-    assert len(missed) <= len(answered) // 5, f"FAQ questions not answered from the FAQ: {missed}"
+        question = fold(entry.question)
+        reply = texts(assistant.conversation()(question))
+        named = live.matcher.match(question).best
+        if reply != render_faq(entry) and not (named and reply.startswith(kb().procedures[named].name + " – ")):
+            missed.append(entry.id)
+    assert len(missed) <= len(kb().faq) // 5, f"FAQ questions answered neither from the FAQ nor the procedure: {missed}"
 
 
 def test_unknown_question_is_admitted_and_recorded_masked(assistant):

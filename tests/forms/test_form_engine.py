@@ -200,3 +200,11 @@ def test_values_that_say_what_they_are_after_the_answer():
 def test_a_short_wrong_answer_to_a_list_question_gets_the_options():
     t = turn(BIRTH, "hàng xóm", "ks_nyc_quan_he", intent="out_of_scope")
     assert not t.reject and "chưa nhận ra" in t.messages[0]
+
+
+
+@pytest.mark.parametrize("text", ["dung, giu lai thong tin", "đúng, giữ lại thông tin"])
+def test_keeping_the_data_is_never_read_as_cancel_even_if_the_classifier_says_so(text):
+    t = turn(MARITAL, text, CONFIRM_SLOT, intent="cancel_form", confidence=0.95)
+    assert not t.cancel
+    assert t.updates[KEEP_SLOT] is True and t.updates[CONFIRM_SLOT] is True

@@ -1,6 +1,6 @@
 """The notification pipeline as separate processes against the fake providers: the status ingestion
 API and N workers (``python -m``), the fakes from tests/fakes in threads of this process. Used by the
-process test and by scripts/bench_notifications.py. Loopback only."""
+process test and by benchmarks/bench_notifications.py. Loopback only."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ delivered). One worker is SIGKILLed mid-run and restarted. Reports delivered, du
 fakes, lost, dead letters, throughput against the configured rate limits and the latency from the
 status change (applied by the API) to delivery (accepted by the provider).
 
-    .venv/bin/python scripts/bench_notifications.py [--out docs/benchmarks-notifications.md]
+    .venv/bin/python benchmarks/bench_notifications.py [--out docs/benchmarks-notifications.md]
 
 Loopback only. Every key lives under its own prefix (STATUS_KEY_PREFIX=bench-<pid>:) in Redis
 database 9 by default, and is deleted at the end: the database is never flushed, so the tests (which
@@ -228,7 +228,7 @@ def main() -> int:
     lines = [
         "# Notification benchmark (fault injection)",
         "",
-        f"`scripts/bench_notifications.py`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"`benchmarks/bench_notifications.py`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"{platform.machine()} with {os.cpu_count()} CPU cores, Python {platform.python_version()}, Redis on 127.0.0.1.",
         "",
         "## Setup",
