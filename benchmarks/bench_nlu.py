@@ -43,13 +43,26 @@ VARIANTS = ["diacritics", "no_diacritics", "abbreviated"]
 RESULTS = ROOT / "docs" / "benchmarks.md"
 
 
+def with_seed(config: Path, seed: int, out: Path) -> Path:
+    """A copy of ``config`` whose DIETClassifier uses ``seed`` (kept beside it so custom components resolve)."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for component in data["pipeline"]:
+        if component["name"] == "DIETClassifier":
+            component["random_seed"] = seed
+    seeded = out / f"{config.stem}-seed{seed}.yml"
+    seeded.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return seeded
+
+
 def train(config: Path, out: Path) -> Tuple[Path, float]:
+    """Train from scratch (an empty output folder: Rasa reuses nothing) and time it."""
+    fresh = Path(tempfile.mkdtemp(dir=out))
     started = time.perf_counter()
     subprocess.run(
-        train_command(config, out, config.stem, nlu_only=True), cwd=ROOT, check=True,
+        train_command(config, fresh, config.stem, nlu_only=True), cwd=ROOT, check=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    return out / f"{config.stem}.tar.gz", time.perf_counter() - started
+    return fresh / f"{config.stem}.tar.gz", time.perf_counter() - started
 
 
 def parse_all(model: Path, texts: List[str]) -> List[Dict]:
@@ -154,37 +167,54 @@ def measure_latency(turns: int, concurrent: int) -> Dict[str, Dict[str, float]]:
         stop(processes)
 
 
-def markdown(tables: Dict[str, Dict], times: Dict[str, float], latency: Optional[Dict], items: List[Dict]) -> str:
+def _mean(runs: List[Dict], variant: str, key: str) -> float:
+    return statistics.mean(run[variant][key] for run in runs)
+
+
+def _spread(runs: List[Dict], variant: str, key: str) -> str:
+    values = [run[variant][key] for run in runs]
+    mean = statistics.mean(values)
+    return f"{mean:.1f}%" if len(values) == 1 else f"{mean:.1f}% ({min(values):.1f}–{max(values):.1f})"
+
+
+def markdown(runs: Dict[str, List[Dict]], times: Dict[str, List[float]], latency: Optional[Dict],
+             items: List[Dict], seeds: List[int]) -> str:
     counts = collections.Counter(i["variant"] for i in items)
+    ours, base = runs["ours"], runs["default"]
     lines = [
         "# Benchmarks", "",
         "## NLU (issue 2)", "",
         f"Run {dt.date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"with `benchmarks/bench_nlu.py`. Held-out set: {len(items)} utterances in tests/nlu_heldout/ "
         f"({counts['diacritics']} with diacritics, {counts['no_diacritics']} without, "
-        f"{counts['abbreviated']} abbreviated), written independently of nlu_data/ and never used for training.",
+        f"{counts['abbreviated']} abbreviated), written independently of nlu_data/ and never used for training. "
+        f"Each pipeline was trained {len(seeds)} times on the same nlu_data/ (DIET seeds {', '.join(map(str, seeds))}, "
+        "same epochs): accuracies are the mean, with the lowest and highest run in brackets.",
         "",
         "Intent accuracy is the top intent of DIET; \"after fallback\" counts a FallbackClassifier "
         "`nlu_fallback` as wrong (only our pipeline has one). Procedure accuracy is over the utterances that "
         "name exactly one procedure; \"all\" also counts follow-ups, chit-chat and ambiguous questions, "
-        "where the right answer is no single procedure.", "",
-        "| variant | n | intent: ours | intent: default | ours after fallback | procedure: ours | "
-        "procedure: default (exact lookup) | procedure, all utterances: ours / default |",
-        "|---|---|---|---|---|---|---|---|",
+        "where the right answer is no single procedure. The default pipeline has no procedure extractor: it is "
+        "given an exact lookup of the same aliases (what Rasa's RegexEntityExtractor with a lookup table does).", "",
+        "| variant | n | intent: ours | intent: default | difference | ours after fallback | procedure: ours | "
+        "procedure: default | procedure, all utterances: ours / default |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for variant in VARIANTS + ["all"]:
-        ours, base = tables["ours"][variant], tables["default"][variant]
+        difference = _mean(ours, variant, "intent") - _mean(base, variant, "intent")
         lines.append(
-            f"| {variant} | {ours['n']} | {ours['intent']:.1f}% | {base['intent']:.1f}% | {ours['intent_final']:.1f}% | "
-            f"{ours['procedure']:.1f}% (n={ours['procedure_n']}) | {base['procedure']:.1f}% | "
-            f"{ours['procedure_all']:.1f}% / {base['procedure_all']:.1f}% |"
+            f"| {variant} | {ours[0][variant]['n']} | {_spread(ours, variant, 'intent')} | "
+            f"{_spread(base, variant, 'intent')} | {difference:+.1f} | {_spread(ours, variant, 'intent_final')} | "
+            f"{_mean(ours, variant, 'procedure'):.1f}% (n={ours[0][variant]['procedure_n']}) | "
+            f"{_mean(base, variant, 'procedure'):.1f}% | "
+            f"{_mean(ours, variant, 'procedure_all'):.1f}% / {_mean(base, variant, 'procedure_all'):.1f}% |"
         )
     lines += [
-        "", "Training time (NLU only, same data, same DIET epochs and seed):", "",
-        f"| pipeline | seconds |", "|---|---|",
-        f"| ours (config.yml) | {times['ours']:.0f} |",
-        f"| default (benchmarks/config_default.yml) | {times['default']:.0f} |",
-        f"| ratio ours / default | {times['ours'] / times['default']:.2f} |",
+        "", "Training time (NLU only, same data, same DIET epochs; median of the runs):", "",
+        "| pipeline | seconds |", "|---|---|",
+        f"| ours (config.yml) | {statistics.median(times['ours']):.0f} |",
+        f"| default (benchmarks/config_default.yml) | {statistics.median(times['default']):.0f} |",
+        f"| ratio ours / default | {statistics.median(times['ours']) / statistics.median(times['default']):.2f} |",
     ]
     if latency:
         baseline = next(iter(latency.values()))["median"]
@@ -207,30 +237,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--turns", type=int, default=100)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 13], help="DIET random seeds")
     args = parser.parse_args()
 
     items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
     texts = [item["text"] for item in items]
     out = ROOT / "models" / "bench"
-    tables, times = {}, {}
-    for name, config in [("ours", ROOT / "config.yml"), ("default", ROOT / "benchmarks" / "config_default.yml")]:
-        model, times[name] = train(config, out)
-        parsed = parse_all(model, texts)
-        predictions = [intent_of(p) for p in parsed]
-        if name == "ours":
-            found = [sorted({e["value"] for e in p.get("entities", []) if e["entity"] == "procedure"}) for p in parsed]
-        else:
-            found = [lookup_procedures(text) for text in texts]
-        tables[name] = score(items, predictions, found)
-        errors = [(items[i]["text"], items[i]["intent"], predictions[i]["top"]) for i in range(len(items))
-                  if predictions[i]["top"] != items[i]["intent"]]
-        print(f"{name}: {len(errors)} intent errors", *[f"  {e}" for e in errors[:40]], sep="\n")
-        if name == "ours":
-            misses = [(items[i]["text"], items[i].get("procedure"), found[i]) for i in range(len(items))
-                      if not procedure_correct(items[i], found[i])]
-            print(f"{name}: {len(misses)} procedure errors", *[f"  {m}" for m in misses[:40]], sep="\n")
+    out.mkdir(parents=True, exist_ok=True)
+    runs: Dict[str, List[Dict]] = {"ours": [], "default": []}
+    times: Dict[str, List[float]] = {"ours": [], "default": []}
+    for seed in args.seeds:
+        for name, config in [("ours", ROOT / "config.yml"), ("default", ROOT / "benchmarks" / "config_default.yml")]:
+            model, seconds = train(with_seed(config, seed, out), out)
+            times[name].append(seconds)
+            parsed = parse_all(model, texts)
+            predictions = [intent_of(p) for p in parsed]
+            if name == "ours":
+                found = [sorted({e["value"] for e in p.get("entities", []) if e["entity"] == "procedure"}) for p in parsed]
+            else:
+                found = [lookup_procedures(text) for text in texts]
+            runs[name].append(score(items, predictions, found))
+            errors = [(items[i]["text"], items[i]["intent"], predictions[i]["top"]) for i in range(len(items))
+                      if predictions[i]["top"] != items[i]["intent"]]
+            print(f"{name}, seed {seed}: {len(errors)} intent errors", *[f"  {e}" for e in errors[:40]], sep="\n")
+            if name == "ours" and seed == args.seeds[0]:
+                misses = [(items[i]["text"], items[i].get("procedure"), found[i]) for i in range(len(items))
+                          if not procedure_correct(items[i], found[i])]
+                print(f"{name}: {len(misses)} procedure errors", *[f"  {m}" for m in misses[:40]], sep="\n")
     latency = None if args.skip_latency else measure_latency(args.turns, 20)
-    report = markdown(tables, times, latency, items)
+    report = markdown(runs, times, latency, items, args.seeds)
     existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     marker = "\n## Notifications"
     rest = existing[existing.index(marker):] if marker in existing else ""

@@ -9,7 +9,7 @@ delivered). One worker is SIGKILLed mid-run and restarted. Reports delivered, du
 fakes, lost, dead letters, throughput against the configured rate limits and the latency from the
 status change (applied by the API) to delivery (accepted by the provider).
 
-    .venv/bin/python benchmarks/bench_notifications.py [--out docs/benchmarks-notifications.md]
+    .venv/bin/python benchmarks/bench_notifications.py [--out FILE.md]   (figures go into docs/benchmarks.md, section "Notifications")
 
 Loopback only. Every key lives under its own prefix (STATUS_KEY_PREFIX=bench-<pid>:) in Redis
 database 9 by default, and is deleted at the end: the database is never flushed, so the tests (which
