@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import aiohttp_jinja2
 import jinja2
@@ -424,12 +424,17 @@ async def changes(request: web.Request) -> web.Response:
     return _render(request, "changes.html", {**await _context(request), "rows": _draft_rows(store), "problems": [str(p) for p in problems], "version": store.published_version()})
 
 
-async def publish(request: web.Request) -> web.Response:
-    user = _user(request)
-    store = _store(request)
+def _reviewer(request: web.Request, denied_event: str, denied_text: str) -> Tuple[Any, Any]:
+    """The user and store when the user may publish; otherwise audit the attempt and refuse (403)."""
+    user, store = _user(request), _store(request)
     if not user.can_publish:
-        store.audit(user.username, "publish_denied")
-        raise web.HTTPForbidden(text="Chỉ người duyệt (reviewer) mới được xuất bản.")
+        store.audit(user.username, denied_event)
+        raise web.HTTPForbidden(text=denied_text)
+    return user, store
+
+
+async def publish(request: web.Request) -> web.Response:
+    user, store = _reviewer(request, "publish_denied", "Chỉ người duyệt (reviewer) mới được xuất bản.")
     form = await request.post()
     try:
         version = store.publish(user.username, str(form.get("message", "")).strip()[:300])
@@ -479,11 +484,7 @@ async def version_page(request: web.Request) -> web.Response:
 
 
 async def rollback(request: web.Request) -> web.Response:
-    user = _user(request)
-    store = _store(request)
-    if not user.can_publish:
-        store.audit(user.username, "rollback_denied")
-        raise web.HTTPForbidden(text="Chỉ người duyệt (reviewer) mới được khôi phục phiên bản.")
+    user, store = _reviewer(request, "rollback_denied", "Chỉ người duyệt (reviewer) mới được khôi phục phiên bản.")
     try:
         target = int(request.match_info["n"])
         version = store.rollback(target, user.username)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+
+import redis
 
 from bot.privacy import mask
 from bot.settings import load_settings
@@ -18,6 +21,12 @@ from bot.settings import load_settings
 logger = logging.getLogger(__name__)
 
 REDIS_KEY = "unanswered"
+
+
+@lru_cache(maxsize=4)
+def _client(redis_url: str) -> redis.Redis:
+    """One connection pool per Redis URL for the life of the process."""
+    return redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def _record(question: str, reason: str, channel: Optional[str], detail: Optional[Dict[str, Any]]) -> Dict[str, Any]:
@@ -38,9 +47,7 @@ def record_unanswered(
     settings = load_settings()
     try:
         if settings.redis_url:
-            import redis
-
-            redis.Redis.from_url(settings.redis_url, socket_timeout=2).lpush(REDIS_KEY, entry)
+            _client(settings.redis_url).lpush(REDIS_KEY, entry)
             return
     except Exception as error:  # Redis down: fall back to the file, say so once per record
         logger.warning("unanswered question kept in file, Redis unavailable: %s", error.__class__.__name__)
@@ -55,9 +62,7 @@ def read_unanswered(limit: int = 1000) -> List[Dict[str, Any]]:
     entries: List[str] = []
     if settings.redis_url:
         try:
-            import redis
-
-            entries = [e.decode() for e in redis.Redis.from_url(settings.redis_url).lrange(REDIS_KEY, 0, limit - 1)]
+            entries = [e.decode() for e in _client(settings.redis_url).lrange(REDIS_KEY, 0, limit - 1)]
         except Exception as error:
             logger.warning("cannot read unanswered questions from Redis: %s", error.__class__.__name__)
     path: Path = settings.data_dir / "unanswered.jsonl"

@@ -7,6 +7,7 @@ import random
 import socket
 import threading
 import time
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional
 
 from aiohttp import web
@@ -18,7 +19,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class FakeServer:
+class FakeServer(ABC):
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -33,8 +34,9 @@ class FakeServer:
         self.hanging = 0  # injected timeouts still hanging
 
     # --- to implement ----------------------------------------------------------------------
+    @abstractmethod
     def routes(self, app: web.Application) -> None:
-        raise NotImplementedError
+        """Add the provider's API routes to ``app``."""
 
     # --- recording ---------------------------------------------------------------------------
     def record(self, entry: Dict[str, Any]) -> None:
