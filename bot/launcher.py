@@ -37,6 +37,16 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
     return False
 
 
+def child_environment() -> dict:
+    """The environment of the processes we start: the project importable, and the libraries'
+    deprecation warnings (Rasa 3.6's dependencies print dozens) kept out of the operator's log."""
+    return {
+        "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+
+
 def start_assistant(
     rasa_port: int, action_port: int, model: str, extra_env: dict = None, credentials: Optional[Path] = None
 ) -> List[subprocess.Popen]:
@@ -47,7 +57,7 @@ def start_assistant(
     settings = load_settings()
     endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
     print(write_endpoints(settings, f"http://127.0.0.1:{action_port}/webhook", endpoints_file), flush=True)
-    env = {**os.environ, **(extra_env or {}), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**child_environment(), **(extra_env or {})}
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env,
@@ -84,7 +94,7 @@ def start_admin(port: int) -> Tuple[Optional[subprocess.Popen], str]:
     settings = load_settings()
     if not settings.redis_url:
         return None, "  Officers' workspace: not started, it needs Redis (set REDIS_URL, e.g. redis://127.0.0.1:6379/0)"
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = child_environment()
     process = subprocess.Popen([sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
     if not _wait_http(f"http://127.0.0.1:{port}/health", 60, process):
         stop([process])
@@ -106,7 +116,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
     status = load_status_settings()
     if not status.redis_url:
         return [], "  Application status API and notification workers: not started, they need Redis (set REDIS_URL)"
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = child_environment()
     api = subprocess.Popen([sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     workers = [
         subprocess.Popen([sys.executable, "-m", "notifications.worker", "--name", f"{socket.gethostname()}-worker-{n}"],
