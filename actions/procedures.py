@@ -83,11 +83,19 @@ class ActionAnswerProcedure(Action):
             if intent != "inform_procedure" and answer_from_faq(dispatcher, tracker, threshold):
                 return []
             options = [c.procedure_id for c in live.matcher.match(text).suggestions]
-            if remembered and remembered not in options:
-                options.insert(0, remembered)
-            if not _is_follow_up(text):
-                record_unanswered(text, "procedure_not_found", tracker.get_latest_input_channel())
-            return self._ask_which(dispatcher, aspect, options, "utter_ask_which_procedure")
+            if _is_follow_up(text):  # "hồ sơ gồm những gì?": which procedure?
+                if remembered and remembered not in options:
+                    options.insert(0, remembered)
+                return self._ask_which(dispatcher, aspect, options, "utter_ask_which_procedure")
+            # a question that names a procedure we do not know: say so, and where to ask instead
+            record_unanswered(text, "procedure_not_found", tracker.get_latest_input_channel())
+            settings = load_settings()
+            dispatcher.utter_message(
+                response="utter_procedure_unknown_suggest" if options else "utter_procedure_unknown",
+                buttons=procedure_buttons([(pid, procedures[pid].name) for pid in options[:5]]),
+                hotline=settings.hotline, portal=settings.portal_url,
+            )
+            return [SlotSet(ASPECT_SLOT, aspect.value)]
 
         dispatcher.utter_message(text=render_procedure(procedures[chosen], aspect))
         return [SlotSet(PROCEDURE_SLOT, chosen), SlotSet(ASPECT_SLOT, None)]

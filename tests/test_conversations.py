@@ -89,6 +89,14 @@ def test_asking_without_a_procedure_asks_which_then_answers_the_pending_question
     assert texts(say("đăng ký tạm trú")) == answer("dang-ky-tam-tru", Aspect.documents)
 
 
+def test_a_procedure_we_do_not_know_is_admitted_with_where_to_ask(assistant):
+    reply = texts(assistant.conversation()("thủ tục nhận con nuôi trong nước cần chuẩn bị những giấy tờ gì"))
+    assert reply in (
+        response("utter_procedure_unknown", hotline="18001096", portal="https://dichvucong.gov.vn"),
+        response("utter_procedure_unknown_suggest", hotline="18001096", portal="https://dichvucong.gov.vn"),
+    )
+
+
 def test_greeting_thanks_identity_and_officer(assistant):
     say = assistant.conversation()
     assert texts(say("xin chào")) == response("utter_greet")
