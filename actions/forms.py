@@ -17,7 +17,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.privacy import mask_value
+from bot.privacy import ERASE_SLOT, mask_value
 from bot.settings import load_form_settings
 from bot.text import fold
 from forms import engine
@@ -82,9 +82,31 @@ def values_of(tracker: Tracker, spec: FormSpec) -> Dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in spec.slots + SHARED_SLOTS}
 
 
-def reset_events(spec: Optional[FormSpec], keep_data: bool = False) -> List[EventType]:
+def reset_events(spec: Optional[FormSpec], keep_data: bool = False, tracker: Optional[Tracker] = None) -> List[EventType]:
+    """Slots back to empty; unless the data is kept, also mark the form's stretch of the conversation
+    for erasure from the stored history (bot/tracker_store.py)."""
     slots = [] if (keep_data or spec is None) else list(spec.slots)
-    return [SlotSet(slot, None) for slot in slots + SHARED_SLOTS]
+    events: List[EventType] = [SlotSet(slot, None) for slot in slots + SHARED_SLOTS]
+    started = form_started_at(tracker, spec) if (tracker is not None and spec is not None and not keep_data) else None
+    if started is not None:
+        events.append(SlotSet(ERASE_SLOT, started))
+    return events
+
+
+def form_started_at(tracker: Tracker, spec: FormSpec) -> Optional[float]:
+    """When the citizen asked for this form: the message before the form's first activation since
+    the last erasure."""
+    started: Optional[float] = None
+    last_user: Optional[float] = None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "user":
+            last_user = event.get("timestamp")
+        elif kind == "slot" and event.get("name") == ERASE_SLOT and event.get("value") is not None:
+            started = None
+        elif kind == "active_loop" and event.get("name") == spec.form and started is None:
+            started = last_user if last_user is not None else event.get("timestamp")
+    return started
 
 
 def masked(spec: FormSpec, updates: Dict[str, Any]) -> Dict[str, str]:
@@ -144,7 +166,7 @@ class _ValidateForm(FormValidationAction):
                     )
                 )
             logger.info("form %s: %s", spec.form, "expired" if turn.expired else "cancelled")
-            return reset_events(spec) + [SlotSet("requested_slot", None), ActiveLoop(None)]
+            return reset_events(spec, tracker=tracker) + [SlotSet("requested_slot", None), ActiveLoop(None)]
         for text in turn.messages:
             dispatcher.utter_message(text=text)
         logger.info("form %s: %s", spec.form, masked(spec, turn.updates))
@@ -352,7 +374,7 @@ class ActionSubmitForm(Action):
             dispatcher.utter_message(text="Theo yêu cầu của bạn, mình giữ lại thông tin đã khai trong cuộc trò chuyện này.")
         else:
             dispatcher.utter_message(text="Mình đã xóa các thông tin cá nhân bạn khai khỏi cuộc trò chuyện.")
-        return reset_events(spec, keep_data=keep)
+        return reset_events(spec, keep_data=keep, tracker=tracker)
 
 
 class ActionCancelForm(Action):
@@ -369,7 +391,7 @@ class ActionCancelForm(Action):
             dispatcher.utter_message(text="Hiện bạn không điền tờ khai nào nên không có gì để hủy. Bạn cần mình giúp gì thêm không?")
             return []
         dispatcher.utter_message(text=f"Mình đã hủy {spec.short_title.lower()} và xóa các thông tin bạn đã khai.")
-        return reset_events(spec) + [SlotSet("requested_slot", None), ActiveLoop(None)]
+        return reset_events(spec, tracker=tracker) + [SlotSet("requested_slot", None), ActiveLoop(None)]
 
 
 class ActionFormPause(Action):

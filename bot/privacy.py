@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+# The slot that marks a finished form's stretch of conversation for erasure from the stored history
+# (set by actions/forms.py, applied by bot/tracker_store.py).
+ERASE_SLOT = "form_erase_from"
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)[\s.]?(?:\d[\s.]?){8,10}(?!\w)")
 _DIGITS = re.compile(r"(?<![\w.-])\d{6,}(?![\w-])")

@@ -34,9 +34,14 @@ def redis_store(redis_url: str, kind: str) -> Dict[str, Any]:
 
 
 def endpoints(settings: Settings, action_url: str) -> Dict[str, Any]:
-    config: Dict[str, Any] = {"action_endpoint": {"url": action_url}}
+    config: Dict[str, Any] = {
+        "action_endpoint": {"url": action_url},
+        "tracker_store": {"type": "bot.tracker_store.ErasingInMemoryTrackerStore"},
+    }
     if settings.redis_url:
-        config["tracker_store"] = redis_store(settings.redis_url, "tracker")
+        config["tracker_store"] = {
+            **redis_store(settings.redis_url, "tracker"), "type": "bot.tracker_store.ErasingRedisTrackerStore"
+        }
         config["lock_store"] = redis_store(settings.redis_url, "lock")
     return config
 

@@ -4,6 +4,7 @@ resume, cancel, input without diacritics; the produced PDF is read back."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -115,17 +116,20 @@ def test_birth_registration_happy_path(assistant, poppler):
     reply = chat("001088012345")
     # the summary comes before anything is produced
     assert "Mình tóm tắt" in reply and "Nguyễn Minh Khang" in reply and "Trần Thị Lan" in reply
-    assert not list((Path(assistant.data_dir) / "forms").glob("*.pdf")) or True
     reply = chat("đúng")
     assert "PDF" in reply and "đã xóa" in reply
     text = pdf_text(produced_pdf(chat, assistant.data_dir))
     for value in ["Nguyễn Minh Khang", "12/03/2024", "Trần Thị Lan", "05/06/1990", "Số 12 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh",
                   "079190012345", "Nguyễn Văn Hùng", "TỜ KHAI ĐĂNG KÝ KHAI SINH"]:
         assert value in text
-    # personal data left the tracker
+    # personal data left the tracker: the slots, and the stored history of the conversation
     slots = chat.slots()
     assert not any(s in slots for s in BIRTH.slots), slots
     assert chat.active_form() is None
+    history = json.dumps(chat.tracker()["events"], ensure_ascii=False)
+    for value in ["Nguyễn Minh Khang", "Trần Thị Lan", "079190012345", "Nguyễn Văn Hùng", ".pdf"]:
+        assert value not in history, value
+    assert "[đã xóa]" in history
 
 
 def test_birth_registration_validation_failures(assistant):
@@ -167,6 +171,7 @@ def test_birth_registration_cancel(assistant):
     assert "đã hủy" in reply
     assert chat.active_form() is None
     assert not any(s in chat.slots() for s in BIRTH.slots)
+    assert "Nguyễn Văn Hùng" not in json.dumps(chat.tracker()["events"], ensure_ascii=False)
     assert "không điền tờ khai nào" in chat("huy")
 
 
@@ -194,6 +199,7 @@ def test_marital_status_without_diacritics_keep_data(assistant, poppler):
     text = pdf_text(produced_pdf(chat, assistant.data_dir))
     assert "TỜ KHAI CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN" in text and "Le Thi Anh Tuyet" in text and "De dang ky ket hon" in text
     assert chat.slots().get("xn_nyc_ho_ten") == "Le Thi Anh Tuyet"  # kept, as asked
+    assert "le thi anh tuyet" in json.dumps(chat.tracker()["events"], ensure_ascii=False)  # history kept too
     assert chat.active_form() is None
 
 

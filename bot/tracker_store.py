@@ -1,0 +1,75 @@
+"""Tracker stores that erase a finished form's personal data from the conversation history.
+
+When a form is produced or cancelled (and the citizen did not ask to keep the data), the forms
+action sets the slot ``form_erase_from`` to the time the form started. On every save, the events
+between that time and the marker lose their personal content: what the citizen typed, what the
+assistant said back (summaries, links to the filled form), entity values and slot values. Intents,
+actions and timing stay, so the conversation still reads as a conversation and dialogue policies
+are unaffected. Used for both the Redis store (``REDIS_URL``) and the embedded in-memory one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Text, Tuple
+
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy import ERASE_SLOT
+
+ERASED = "[đã xóa]"
+# Slots whose values say nothing about the citizen and which the form machinery reads back.
+KEPT_SLOTS = {ERASE_SLOT, "requested_slot"}
+
+
+def _spans(events: List[Any]) -> List[Tuple[float, float]]:
+    return [
+        (float(event.value), event.timestamp)
+        for event in events
+        if isinstance(event, SlotSet) and event.key == ERASE_SLOT and event.value is not None
+    ]
+
+
+def erase_finished_forms(tracker: DialogueStateTracker, spans: Optional[List[Tuple[float, float]]] = None) -> None:
+    """Erase, in place, the personal content of the events inside the given spans (default: the
+    spans marked in this tracker)."""
+    spans = _spans(list(tracker.events)) if spans is None else spans
+    if not spans:
+        return
+    for event in tracker.events:
+        if not any(start <= event.timestamp <= end for start, end in spans):
+            continue
+        if isinstance(event, UserUttered):
+            event.text = ERASED
+            event.parse_data["text"] = ERASED
+            for entity in event.entities:
+                entity["value"] = ERASED
+        elif isinstance(event, BotUttered):
+            event.text = ERASED
+            event.data = {}
+        elif isinstance(event, SlotSet) and event.key not in KEPT_SLOTS and event.value is not None:
+            event.value = None
+
+
+class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
+    def __init__(self, domain: Any, host: Optional[Text] = None, event_broker: Any = None, **kwargs: Any) -> None:
+        super().__init__(domain, event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        erase_finished_forms(tracker)
+        await super().save(tracker)
+
+
+class ErasingRedisTrackerStore(RedisTrackerStore):
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        erase_finished_forms(tracker)
+        stored = self.red.get(self.key_prefix + tracker.sender_id)
+        if stored is not None:
+            # earlier sessions are stored as they were: erase them the same way before Rasa merges
+            prior = self.deserialise_tracker(tracker.sender_id, stored)
+            if prior is not None:
+                spans = _spans(list(prior.events)) + _spans(list(tracker.events))
+                erase_finished_forms(prior, spans)
+                self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(prior))
+        await super().save(tracker, timeout)
