@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
 
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -21,6 +21,17 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 T = TypeVar("T")
+
+
+def webhook_blueprint(channel: str) -> Blueprint:
+    """The channel's Sanic blueprint, with the health route every connector answers (GET /)."""
+    hook = Blueprint(f"custom_webhook_{channel}", __name__)
+
+    @hook.route("/", methods=["GET"])
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return hook
 
 
 class Rejected(Exception):

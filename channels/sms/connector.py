@@ -29,7 +29,16 @@ from twilio.request_validator import RequestValidator
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 
 from bot.privacy import mask, mask_phone
-from channels.common import Background, Rejected, decode_utf8, json_object, raw_body, text_field, with_retries
+from channels.common import (
+    Background,
+    Rejected,
+    decode_utf8,
+    json_object,
+    raw_body,
+    text_field,
+    webhook_blueprint,
+    with_retries,
+)
 from channels.formatting import keyword_message, option_choice, sms_with_options
 from channels.sms.client import SmsGatewayClient, normalize_phone
 from channels.store import ChannelStore
@@ -214,11 +223,7 @@ class SmsInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint("custom_webhook_sms", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        hook = webhook_blueprint("sms")
 
         @hook.route("/webhook", methods=["POST"])
         async def gateway(request: Request) -> HTTPResponse:

@@ -26,7 +26,7 @@ from telegram import Update
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.privacy import mask
-from channels.common import Background, Rejected, decode_utf8, json_object, raw_body, same_secret
+from channels.common import Background, Rejected, decode_utf8, json_object, raw_body, same_secret, webhook_blueprint
 from channels.formatting import HELP_MESSAGE, UNSUBSCRIBE_MESSAGE, keyword_message
 from channels.store import ChannelStore
 from channels.telegram.client import API_BASE, TelegramClient
@@ -178,11 +178,7 @@ class TelegramInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint("custom_webhook_telegram", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        hook = webhook_blueprint("telegram")
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

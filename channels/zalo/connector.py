@@ -28,7 +28,16 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 
 from bot.privacy import mask
-from channels.common import Background, Rejected, decode_utf8, json_object, raw_body, text_field, with_retries
+from channels.common import (
+    Background,
+    Rejected,
+    decode_utf8,
+    json_object,
+    raw_body,
+    text_field,
+    webhook_blueprint,
+    with_retries,
+)
 from channels.formatting import HELP_MESSAGE, UNSUBSCRIBE_MESSAGE, keyword_message, numbered_options, option_choice, options_hint
 from channels.store import ChannelStore
 from channels.zalo.client import API_BASE, OAUTH_BASE, TEXT_LIMIT, ZaloClient, ZaloError
@@ -211,11 +220,7 @@ class ZaloInput(InputChannel):
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint("custom_webhook_zalo", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        hook = webhook_blueprint("zalo")
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
