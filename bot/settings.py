@@ -10,11 +10,20 @@ from typing import Mapping, Optional
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _float(name: str, default: float) -> float:
+def _number(name: str, default: float, kind: type = float):
+    """The environment variable ``name`` as ``kind`` (float or int); ``default`` when unset or invalid."""
     try:
-        return float(os.environ.get(name, default))
+        return kind(os.environ.get(name, default))
     except ValueError:
         return default
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, default, float)
+
+
+def _int(name: str, default: int) -> int:
+    return _number(name, default, int)
 
 
 @dataclass(frozen=True)
@@ -106,13 +115,6 @@ def load_settings() -> Settings:
         portal_url=os.environ.get("PORTAL_URL", "https://dichvucong.gov.vn"),
         channels=load_channel_settings(),
     )
-
-
-def _int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
