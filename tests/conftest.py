@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional
 
 import pytest
+import pytest_asyncio
 import redis
 import requests
+from redis.asyncio import Redis as AsyncRedis
 
 from bot.launcher import start_assistant, stop
 from bot.training import ensure_model
@@ -47,6 +49,22 @@ def redis_db() -> Callable[[int], redis.Redis]:
     yield connect
     for client in used:
         client.flushdb()
+
+
+@pytest_asyncio.fixture
+async def async_redis_db(redis_db):
+    """Like ``redis_db``, with redis.asyncio clients (closed after the test): ``async_redis_db(11)``."""
+    clients: List[AsyncRedis] = []
+
+    def connect(db: int) -> AsyncRedis:
+        redis_db(db)  # flushed before and after
+        client = AsyncRedis(host=REDIS_HOST, port=REDIS_PORT, db=db)
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        await client.close()
 
 
 class Assistant:

@@ -3,22 +3,17 @@ import time
 from typing import Callable, Dict, List
 
 import pytest_asyncio
-from redis.asyncio import Redis
 
 from applications.store import StatusStore
 from notifications.senders import Senders
 from notifications.worker import Worker, WorkerConfig
-from tests.conftest import REDIS_HOST, REDIS_PORT
 
 NOTIFY_DB = 12
 
 
 @pytest_asyncio.fixture
-async def aredis(redis_db):
-    redis_db(NOTIFY_DB)
-    client = Redis(host=REDIS_HOST, port=REDIS_PORT, db=NOTIFY_DB)
-    yield client
-    await client.close()
+async def aredis(async_redis_db):
+    return async_redis_db(NOTIFY_DB)
 
 
 @pytest_asyncio.fixture

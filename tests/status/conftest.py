@@ -1,18 +1,13 @@
 import pytest_asyncio
-from redis.asyncio import Redis
 
 from applications.store import StatusStore
-from tests.conftest import REDIS_HOST, REDIS_PORT
 
 STATUS_DB = 11
 
 
 @pytest_asyncio.fixture
-async def aredis(redis_db):
-    redis_db(STATUS_DB)  # flushed before and after
-    client = Redis(host=REDIS_HOST, port=REDIS_PORT, db=STATUS_DB)
-    yield client
-    await client.close()
+async def aredis(async_redis_db):
+    return async_redis_db(STATUS_DB)
 
 
 @pytest_asyncio.fixture
