@@ -23,6 +23,13 @@ MAX_BODY_BYTES = 64 * 1024
 T = TypeVar("T")
 
 
+def require_credentials(channel: Any, credentials: Optional[Dict[str, Any]], *keys: str) -> Dict[str, Any]:
+    """The credentials when every key has a value; otherwise Rasa's missing-credentials error."""
+    if not credentials or not all(credentials.get(key) for key in keys):
+        channel.raise_missing_credentials_exception()
+    return credentials  # type: ignore[return-value]
+
+
 def webhook_blueprint(channel: str) -> Blueprint:
     """The channel's Sanic blueprint, with the health route every connector answers (GET /)."""
     hook = Blueprint(f"custom_webhook_{channel}", __name__)

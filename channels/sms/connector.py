@@ -35,6 +35,7 @@ from channels.common import (
     decode_utf8,
     json_object,
     raw_body,
+    require_credentials,
     text_field,
     webhook_blueprint,
     with_retries,
@@ -123,8 +124,7 @@ class SmsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
-        if not credentials or not credentials.get("gateway_url") or not credentials.get("api_key"):
-            cls.raise_missing_credentials_exception()
+        credentials = require_credentials(cls, credentials, "gateway_url", "api_key")
         if not credentials.get("webhook_secret") and not credentials.get("twilio_auth_token"):
             cls.raise_missing_credentials_exception()
         client = SmsGatewayClient(credentials["gateway_url"], credentials["api_key"], credentials.get("brandname") or "")

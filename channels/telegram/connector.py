@@ -26,7 +26,16 @@ from telegram import Update
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.privacy import mask
-from channels.common import Background, Rejected, decode_utf8, json_object, raw_body, same_secret, webhook_blueprint
+from channels.common import (
+    Background,
+    Rejected,
+    decode_utf8,
+    json_object,
+    raw_body,
+    require_credentials,
+    same_secret,
+    webhook_blueprint,
+)
 from channels.formatting import HELP_MESSAGE, UNSUBSCRIBE_MESSAGE, keyword_message
 from channels.store import ChannelStore
 from channels.telegram.client import API_BASE, TelegramClient
@@ -99,8 +108,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
-        if not credentials or not credentials.get("access_token") or not credentials.get("secret_token"):
-            cls.raise_missing_credentials_exception()
+        credentials = require_credentials(cls, credentials, "access_token", "secret_token")
         return cls(
             credentials["access_token"],
             credentials["secret_token"],

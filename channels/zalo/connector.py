@@ -34,6 +34,7 @@ from channels.common import (
     decode_utf8,
     json_object,
     raw_body,
+    require_credentials,
     text_field,
     webhook_blueprint,
     with_retries,
@@ -126,9 +127,7 @@ class ZaloInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ZaloInput":
-        required = ("app_id", "oa_secret_key", "access_token")
-        if not credentials or not all(credentials.get(k) for k in required):
-            cls.raise_missing_credentials_exception()
+        credentials = require_credentials(cls, credentials, "app_id", "oa_secret_key", "access_token")
         client = ZaloClient(
             credentials["access_token"],
             app_id=str(credentials["app_id"]),
