@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import platform
-import statistics
 import sys
 import threading
 import time
@@ -245,7 +244,7 @@ def main() -> int:
         f"- Faults injected by every fake on its send endpoint: {args.p_5xx:.0%} 5xx, {args.p_429:.0%} 429 "
         f"(Retry-After: 1 s), {args.p_timeout:.0%} timeouts (the fake hangs 5 s, the client gives up after 2 s; "
         "nothing is delivered).",
-        f"- Rate limits (all workers together): " + ", ".join(f"{c} {rates[c]:g}/s" for c in CHANNELS)
+        "- Rate limits (all workers together): " + ", ".join(f"{c} {rates[c]:g}/s" for c in CHANNELS)
         + "; per recipient: Telegram 1/s, Zalo 1/s, SMS 1 per 5 s.",
         "- Retries: exponential backoff with full jitter (0.5 s base, 30 s cap, Retry-After honoured), at most 12 "
         "attempts, then the dead-letter stream. Pending messages reclaimed with XAUTOCLAIM after 10 s idle.",

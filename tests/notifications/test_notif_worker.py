@@ -1,4 +1,3 @@
-import asyncio
 import json
 import time
 
@@ -34,7 +33,7 @@ async def test_each_subscriber_gets_each_change_once(store, aredis, run_worker):
     assert "Đang xử lý" in texts[("telegram", "1001")] and "20/03/2025" in texts[("telegram", "1001")]
     assert "HUY" in texts[("sms", "84912345678")]
     await until(lambda: _no_pending(aredis), what="all acked")
-    done = json.loads(await aredis.get(DONE_PREFIX + f"e1|telegram|1001"))
+    done = json.loads(await aredis.get(DONE_PREFIX + "e1|telegram|1001"))
     assert done["delivered"] >= done["created"] > 0
 
 
@@ -126,10 +125,12 @@ async def test_live_worker_keeps_its_slow_messages(store, aredis, run_worker):
     recorder = Recorder()
     recorder.failures["u1"] = [ProviderError(500, None, "x")] * 2
     await store.subscribe(CODE, "zalo", "u1")
-    run_worker(recorder.senders(), name="slow", claim_idle=0.4, backoff_base=1.0, backoff_max=1.0, max_attempts=5)
+    # each backoff (1.5 s) outlasts claim_idle (0.8 s): without the heartbeat the thief would take the
+    # message; the margin over the heartbeat interval (0.2 s) leaves room for a loaded CI machine
+    run_worker(recorder.senders(), name="slow", claim_idle=0.8, backoff_base=1.5, backoff_max=1.5, max_attempts=5)
     await store.apply(change("e1"))
     await until(lambda: recorder.calls.get("u1") == 1, what="first attempt")
-    run_worker(recorder.senders(), name="thief", claim_idle=0.4)
+    run_worker(recorder.senders(), name="thief", claim_idle=0.8)
     await until(lambda: len(recorder.sent) == 1, timeout=10, what="delivery")
     await until(lambda: _no_pending(aredis), what="acked")
     assert recorder.calls["u1"] == 3 and len(recorder.sent) == 1
