@@ -67,10 +67,69 @@ class Online(_Strict):
     url: Optional[str] = None
 
 
+class ChannelKind(str, Enum):
+    """Cách thức thực hiện, as the national procedure database numbers them (1, 2, 3)."""
+
+    truc_tiep = "truc_tiep"  # 1: nộp trực tiếp
+    truc_tuyen = "truc_tuyen"  # 2: trực tuyến
+    buu_chinh = "buu_chinh"  # 3: qua dịch vụ bưu chính
+
+
+class ChannelWay(_Strict):
+    """One way of submitting, with its own deadline and fee where they differ from the procedure's."""
+
+    kind: ChannelKind
+    deadline: Optional[str] = None
+    fee: Optional[Fee] = None
+    description: Optional[str] = None
+
+
+class Result(_Strict):
+    """Kết quả thực hiện: what the citizen receives, and how long it stays valid."""
+
+    document: str = Field(..., min_length=3)
+    validity: Optional[str] = None
+
+
+class SpecialCaseTopic(str, Enum):
+    """What a special case is about (docs/knowledge-schema.md)."""
+
+    obligation = "obligation"  # who must do it, and by when (time limit to register)
+    condition = "condition"  # eligibility conditions
+    delegation = "delegation"  # ủy quyền, someone else submits or receives
+    minor = "minor"  # children, age milestones
+    late = "late"  # registering late (quá hạn)
+    lost = "lost"  # lost or damaged originals
+    foreign = "foreign"  # foreign element, abroad
+    penalty = "penalty"  # what happens / the fine when it is late or not done
+    exemption = "exemption"  # who pays nothing or less
+    validity = "validity"  # how long the result stays valid
+    other = "other"
+
+
+class SpecialCase(_Strict):
+    """A short verified answer to one question citizens ask about this procedure; found by retrieval
+    scoped to the procedure (``question`` and ``variants``)."""
+
+    id: str
+    topic: SpecialCaseTopic
+    question: str = Field(..., min_length=5)
+    variants: List[str] = []
+    answer: str = Field(..., min_length=10)
+    unclear: bool = False  # the current rule is unclear: the answer says so and gives the hotline
+    sources: List[Source] = Field(..., min_items=1)
+    verified_on: dt.date
+
+    _id = validator("id", allow_reuse=True)(_check_id)
+
+
 class Procedure(_Strict):
     id: str
+    code: Optional[str] = None  # mã thủ tục in the national database (e.g. 1.001193)
     name: str = Field(..., min_length=3)
     aliases: List[str] = Field(..., min_items=2)
+    # qualifiers this procedure covers (keys of bot/text/qualifiers.yml: cap_lai, mat, yeu_to_nuoc_ngoai…)
+    qualifiers: List[str] = []
     documents: List[str] = Field(..., min_items=1)
     fee: Fee
     deadline: str = Field(..., min_length=3)
@@ -79,12 +138,32 @@ class Procedure(_Strict):
     online: Online
     legal_basis: List[str] = Field(..., min_items=1)
     notes: List[str] = []
+    subjects: List[str] = []  # đối tượng thực hiện: who does it (and who must)
+    conditions: List[str] = []  # yêu cầu, điều kiện
+    steps: List[str] = []  # trình tự thực hiện, one step a line
+    channels: List[ChannelWay] = []  # cách thức thực hiện, per channel
+    result: Optional[Result] = None
+    special_cases: List[SpecialCase] = []
     sources: List[Source] = Field(..., min_items=1)
     verified_on: dt.date
 
     _id = validator("id", allow_reuse=True)(_check_id)
 
-    @validator("aliases", "documents", "legal_basis", "notes", each_item=True)
+    @validator("channels")
+    def _one_way_per_kind(cls, value: List[ChannelWay]) -> List[ChannelWay]:
+        kinds = [way.kind for way in value]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("each channel kind (truc_tiep, truc_tuyen, buu_chinh) at most once")
+        return value
+
+    @validator("special_cases")
+    def _unique_special_cases(cls, value: List[SpecialCase]) -> List[SpecialCase]:
+        ids = [case.id for case in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("special case ids must be unique within the procedure")
+        return value
+
+    @validator("aliases", "documents", "legal_basis", "notes", "subjects", "conditions", "steps", each_item=True)
     def _not_blank(cls, value: str) -> str:
         if not value or not value.strip():
             raise ValueError("empty entry")
