@@ -5,7 +5,6 @@ resume, cancel, input without diacritics; the produced PDF is read back."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import time
@@ -18,6 +17,7 @@ import redis
 import requests
 
 from forms.spec import all_forms
+from tests.conftest import ASSISTANT_REDIS_DB, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.slow
 
@@ -212,7 +212,7 @@ def test_marital_status_interruption_goodbye_and_resume(assistant):
     reply = chat("tạm biệt")
     assert "giữ tờ khai" in reply and asks(MARITAL, "xn_nyc_cu_tru") in reply
     # the conversation is kept in Redis; coming back, the citizen just answers
-    client = redis.Redis(host="127.0.0.1", port=6379, db=int(os.environ.get("DEV_REDIS_DB", "10")))
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=ASSISTANT_REDIS_DB)
     assert any(chat.sender.encode() in key for key in client.keys("*"))
     reply = chat("xin chào")
     assert "Xin chào" in reply and asks(MARITAL, "xn_nyc_cu_tru") in reply
