@@ -307,7 +307,12 @@ def _preview(kind: str, data: Dict[str, Any]) -> List[Dict[str, str]]:
     item = getattr(models, model).parse_obj(data)
     if kind == "faq":
         return [{"title": item.question, "text": render_faq(item)}]
-    return [{"title": ASPECT_TITLES[aspect].capitalize(), "text": render_procedure(item, aspect)} for aspect in Aspect]
+    bubbles = [{"title": ASPECT_TITLES[aspect].capitalize(), "text": render_procedure(item, aspect)} for aspect in Aspect]
+    # special cases are answered with their own text; until the chat renders them, the preview shows it as stored
+    for case in item.special_cases:
+        text = case.answer + ("\n(Quy định hiện hành chưa rõ)" if case.unclear else "")
+        bubbles.append({"title": f"Trường hợp đặc biệt: {case.question}", "text": text})
+    return bubbles
 
 
 def _problem_lines(problems: List[Any]) -> List[str]:

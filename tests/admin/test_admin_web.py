@@ -212,6 +212,7 @@ async def test_the_form_edits_channels_result_and_special_cases_without_losing_a
     lan = await officer("lan")
     page = await (await lan.get("/procedures/dang-ky-khai-sinh")).text()
     assert "Khai sinh quá hạn thì sao?" in page and "Giấy khai sinh (bản chính)" in page
+    assert "Trường hợp đặc biệt: Khai sinh quá hạn thì sao?" in page  # the preview shows the special answers
     unchanged = await lan.post("/procedures/dang-ky-khai-sinh", procedure_form(page, action="save"))
     assert unchanged.status == 303
     assert store.item("procedures", "dang-ky-khai-sinh") == before  # posted back as shown: nothing lost
