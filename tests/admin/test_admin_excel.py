@@ -216,3 +216,14 @@ def test_procedures_csv_round_trip_keeps_the_new_fields(store: KnowledgeStore) -
     rows, errors = excel.read_upload("thu-tuc.csv", content)
     report = excel.dry_run(rows, store.working(), errors)
     assert report.errors == [] and report.changed == [] and report.unchanged == 2
+
+
+def test_a_wrong_channel_is_reported_at_its_row_of_the_channels_sheet(store: KnowledgeStore) -> None:
+    workbook = _workbook(store)
+    channels = workbook["Cách thức thực hiện"]
+    channels.cell(3, _column(channels, "Cách thức")).value = "qua_zalo"
+    channels.cell(2, _column(channels, "Lệ phí")).value = "Nộp trực tiếp | hai mươi nghìn | lần"
+    report = _upload(workbook, store)
+    mine = sorted((e["row"], e["message"].split(":")[0]) for e in report.errors if e["sheet"] == "Cách thức thực hiện")
+    assert mine == [(2, "fee.items.0.amount"), (3, "kind")]
+    assert report.items == []
