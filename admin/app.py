@@ -19,7 +19,7 @@ import jinja2
 from aiohttp import web
 
 from admin import auth, dashboard, excel, inbox
-from admin.forms import EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES
+from admin.forms import CHANNEL_NAMES, EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES, TOPIC_NAMES, channel_cells, special_case_cells
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
 from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, parse_item
@@ -290,6 +290,10 @@ def _form_context(kind: str, data: Dict[str, Any], store: KnowledgeStore) -> Dic
     if kind == "procedures":
         context["fee_items"] = list((data.get("fee") or {}).get("items", [])) + [{}] * EXTRA_ROWS
         context["online_levels"] = [(level.value, ONLINE_LEVEL_NAMES[level.value]) for level in OnlineLevel]
+        context["channel_kinds"] = list(CHANNEL_NAMES.items())
+        context["channels"] = [channel_cells(way) for way in data.get("channels", [])] + [{}] * (len(CHANNEL_NAMES) - len(data.get("channels", [])))
+        context["topics"] = list(TOPIC_NAMES.items())
+        context["special_cases"] = [special_case_cells(case) for case in data.get("special_cases", [])] + [{}]
     else:
         context["procedures"] = _procedure_ids(store)
     return context
@@ -303,7 +307,12 @@ def _preview(kind: str, data: Dict[str, Any]) -> List[Dict[str, str]]:
     item = getattr(models, model).parse_obj(data)
     if kind == "faq":
         return [{"title": item.question, "text": render_faq(item)}]
-    return [{"title": ASPECT_TITLES[aspect].capitalize(), "text": render_procedure(item, aspect)} for aspect in Aspect]
+    bubbles = [{"title": ASPECT_TITLES[aspect].capitalize(), "text": render_procedure(item, aspect)} for aspect in Aspect]
+    # special cases are answered with their own text; until the chat renders them, the preview shows it as stored
+    for case in item.special_cases:
+        text = case.answer + ("\n(Quy định hiện hành chưa rõ)" if case.unclear else "")
+        bubbles.append({"title": f"Trường hợp đặc biệt: {case.question}", "text": text})
+    return bubbles
 
 
 def _problem_lines(problems: List[Any]) -> List[str]:

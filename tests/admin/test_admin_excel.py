@@ -129,3 +129,101 @@ async def test_import_through_the_workspace(workspace) -> None:
     # the token is single use
     assert (await binh.post("/import/apply", {"token": token})).status == 303
     assert [e["action"] for e in store.audit_log()[:3]] == ["import_applied", "draft_saved", "import_dry_run"]
+
+
+CASE_ID = "dang-ky-khai-sinh"  # the fixture procedure with channels, result and special cases
+
+
+def _workbook(store: KnowledgeStore):
+    return load_workbook(io.BytesIO(excel.export_xlsx(store.working())))
+
+
+def _upload(workbook, store: KnowledgeStore):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows, errors = excel.read_upload("sua.xlsx", buffer.getvalue())
+    return excel.dry_run(rows, store.working(), errors)
+
+
+def test_the_new_fields_are_exported_as_columns_and_sheets(store: KnowledgeStore) -> None:
+    workbook = _workbook(store)
+    sheet = workbook["Thủ tục"]
+    row = _row_of(sheet, CASE_ID)
+    assert sheet.cell(row, _column(sheet, "Mã thủ tục trên CSDL")).value == "1.001193"
+    assert sheet.cell(row, _column(sheet, "Trình tự")).value == "Nộp tờ khai và giấy chứng sinh\nNhận giấy khai sinh"
+    assert sheet.cell(row, _column(sheet, "Kết quả")).value == "Giấy khai sinh (bản chính)"
+    assert sheet.cell(row, _column(sheet, "Thời hạn hiệu lực")).value == "Không thời hạn"
+    channels = [[c.value for c in r] for r in workbook["Cách thức thực hiện"].iter_rows(min_row=2)]
+    assert [r[:2] for r in channels] == [[CASE_ID, "truc_tiep"], [CASE_ID, "truc_tuyen"]]
+    assert channels[1][3] == "Nộp trực tuyến | 0 | lần"
+    cases = {r[1].value: [c.value for c in r] for r in workbook["Trường hợp đặc biệt"].iter_rows(min_row=2)}
+    assert set(cases) == {"uy-quyen", "qua-han"}
+    assert cases["qua-han"][6] == "có" and cases["uy-quyen"][6] == "không"
+    assert cases["uy-quyen"][7] == "Tài liệu thử | tệp A | https://example.invalid/a | 2026-11-24"
+
+
+def test_special_cases_and_channels_are_edited_on_their_sheets_with_errors_by_row(store: KnowledgeStore) -> None:
+    workbook = _workbook(store)
+    cases = workbook["Trường hợp đặc biệt"]
+    rows = {r[1].value: r[0].row for r in cases.iter_rows(min_row=2)}
+    cases.cell(rows["uy-quyen"], _column(cases, "Câu trả lời")).value = "Được, mang theo văn bản ủy quyền có chứng thực."
+    channels = workbook["Cách thức thực hiện"]
+    channels.delete_rows(2)  # the in-person channel is removed
+    report = _upload(workbook, store)
+    assert report.errors == []
+    assert [(c["id"], c["fields"]) for c in report.changed] == [(CASE_ID, ["channels", "special_cases"])]
+    data = report.items[0]["data"]
+    assert [w["kind"] for w in data["channels"]] == ["truc_tuyen"]
+    assert data["special_cases"][0]["answer"].startswith("Được, mang theo")
+    assert data["special_cases"][1]["unclear"] is True
+
+    workbook = _workbook(store)
+    cases = workbook["Trường hợp đặc biệt"]
+    rows = {r[1].value: r[0].row for r in cases.iter_rows(min_row=2)}
+    cases.cell(rows["qua-han"], _column(cases, "Chủ đề")).value = "phat-tien"  # not a topic
+    cases.cell(rows["qua-han"], _column(cases, "Chưa rõ")).value = "có lẽ"
+    stray = cases.max_row + 1
+    cases.cell(stray, 1).value = "khong-co-thu-tuc"
+    cases.cell(stray, 2).value = "x"
+    report = _upload(workbook, store)
+    by_row = {}
+    for error in report.errors:
+        by_row.setdefault((error["sheet"], error["row"]), []).append(error["message"])
+    assert ("Thủ tục", _row_of(workbook["Thủ tục"], CASE_ID)) not in by_row  # reported where the mistake is
+    assert {k for k in by_row if k[0] != "FAQ"} == {("Trường hợp đặc biệt", rows["qua-han"]), ("Trường hợp đặc biệt", stray)}
+    assert any(m.startswith("topic") for m in by_row[("Trường hợp đặc biệt", rows["qua-han"])])
+    assert any(m.startswith("unclear") for m in by_row[("Trường hợp đặc biệt", rows["qua-han"])])
+    assert "khong-co-thu-tuc" in by_row[("Trường hợp đặc biệt", stray)][0]
+    assert report.items == []
+
+
+def test_a_workbook_without_the_new_sheets_keeps_channels_and_special_cases(store: KnowledgeStore) -> None:
+    workbook = _workbook(store)
+    del workbook["Cách thức thực hiện"]
+    del workbook["Trường hợp đặc biệt"]
+    report = _upload(workbook, store)
+    assert report.errors == [] and report.changed == [] and report.unchanged == 3
+    # an empty sheet (header only) does mean "no special cases"
+    workbook = _workbook(store)
+    workbook["Trường hợp đặc biệt"].delete_rows(2, 10)
+    report = _upload(workbook, store)
+    assert [(c["id"], c["fields"]) for c in report.changed] == [(CASE_ID, ["special_cases"])]
+    assert "special_cases" not in report.items[0]["data"]
+
+
+def test_procedures_csv_round_trip_keeps_the_new_fields(store: KnowledgeStore) -> None:
+    content = excel.export_csv(store.working(), "procedures")
+    rows, errors = excel.read_upload("thu-tuc.csv", content)
+    report = excel.dry_run(rows, store.working(), errors)
+    assert report.errors == [] and report.changed == [] and report.unchanged == 2
+
+
+def test_a_wrong_channel_is_reported_at_its_row_of_the_channels_sheet(store: KnowledgeStore) -> None:
+    workbook = _workbook(store)
+    channels = workbook["Cách thức thực hiện"]
+    channels.cell(3, _column(channels, "Cách thức")).value = "qua_zalo"
+    channels.cell(2, _column(channels, "Lệ phí")).value = "Nộp trực tiếp | hai mươi nghìn | lần"
+    report = _upload(workbook, store)
+    mine = sorted((e["row"], e["message"].split(":")[0]) for e in report.errors if e["sheet"] == "Cách thức thực hiện")
+    assert mine == [(2, "fee.items.0.amount"), (3, "kind")]
+    assert report.items == []

@@ -29,6 +29,8 @@ def procedure_form(page_html: str, **changes: str) -> dict:
         fields[name] = value
     for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', page_html, re.S):
         fields[name] = value
+    for name, value in re.findall(r'<input name="([^"]+)" type="checkbox" value="([^"]*)" checked', page_html):
+        fields[name] = value
     for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', page_html, re.S):
         selected = re.search(r'<option value="([^"]*)" selected', body)
         fields[name] = selected.group(1) if selected else ""
@@ -201,6 +203,43 @@ async def test_preview_shows_the_assistant_answer_without_saving(workspace) -> N
     html = await response.text()
     assert response.status == 200 and "160.000 đồng/lần" in html and "(chưa lưu)" in html
     assert KnowledgeStore(client, kb_dir).drafts() == {}
+
+
+async def test_the_form_edits_channels_result_and_special_cases_without_losing_any(workspace) -> None:
+    officer, client, kb_dir = workspace
+    store = KnowledgeStore(client, kb_dir)
+    before = store.item("procedures", "dang-ky-khai-sinh")
+    lan = await officer("lan")
+    page = await (await lan.get("/procedures/dang-ky-khai-sinh")).text()
+    assert "Khai sinh quá hạn thì sao?" in page and "Giấy khai sinh (bản chính)" in page
+    assert "Trường hợp đặc biệt: Khai sinh quá hạn thì sao?" in page  # the preview shows the special answers
+    unchanged = await lan.post("/procedures/dang-ky-khai-sinh", procedure_form(page, action="save"))
+    assert unchanged.status == 303
+    assert store.item("procedures", "dang-ky-khai-sinh") == before  # posted back as shown: nothing lost
+    new_case = procedure_form(
+        page, action="save", case_id_2="mat-giay", case_topic_2="lost", case_question_2="Mất giấy khai sinh thì làm sao?",
+        case_variants_2="mat giay khai sinh\nlam lai giay khai sinh", case_answer_2="Xin cấp bản sao trích lục khai sinh (thử).",
+        case_unclear_2="có", case_sources_2="Luật Hộ tịch 2014 | | 02/12/2026", case_verified_on_2="2026-12-02",
+        channel_kind_2="buu_chinh", channel_fee_2="Gửi qua bưu điện | 20.000 đ | lần", result_validity="",
+    )
+    new_case.pop("case_unclear_0", None)
+    new_case.pop("case_unclear_1", None)  # the box of "qua-han" unticked
+    response = await lan.post("/procedures/dang-ky-khai-sinh", new_case)
+    assert response.status == 303, await response.text()
+    after = store.item("procedures", "dang-ky-khai-sinh")
+    assert [c["id"] for c in after["special_cases"]] == ["uy-quyen", "qua-han", "mat-giay"]
+    added = after["special_cases"][2]
+    assert added["unclear"] is True and added["variants"] == ["mat giay khai sinh", "lam lai giay khai sinh"]
+    assert added["sources"] == [{"title": "Luật Hộ tịch 2014", "read_on": "2026-12-02"}]
+    assert "unclear" not in after["special_cases"][1]
+    assert after["channels"][2] == {"kind": "buu_chinh", "fee": {"items": [{"case": "Gửi qua bưu điện", "amount": 20000, "unit": "lần"}]}}
+    assert after["result"] == {"document": "Giấy khai sinh (bản chính)"}
+    # a wrong entry is refused with the validator's message, nothing saved
+    page = await (await lan.get("/procedures/dang-ky-khai-sinh")).text()
+    wrong = await lan.post("/procedures/dang-ky-khai-sinh", procedure_form(page, action="save", channel_kind_1="truc_tiep", case_topic_0=""))
+    html = await wrong.text()
+    assert wrong.status == 400 and "each channel kind" in html and "special_cases.0.topic" in html
+    assert store.item("procedures", "dang-ky-khai-sinh") == after
 
 
 async def test_search_ignores_diacritics(workspace) -> None:
