@@ -49,6 +49,9 @@ class WebChatInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
         credentials = require_credentials(cls, credentials, "session_secret")
+        secret = str(credentials["session_secret"])
+        if secret.startswith("${") or len(secret) < 16:  # an unexpanded ${VARIABLE} would be a public secret
+            raise ValueError("webchat: session_secret must be WEBCHAT_SESSION_SECRET's value, at least 16 characters")
         return cls(credentials["session_secret"], float(credentials.get("session_days") or 30))
 
     def __init__(self, session_secret: str, session_days: float = 30) -> None:
