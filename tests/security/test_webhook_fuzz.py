@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES = 200
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-AUTH = st.sampled_from(["missing", "wrong", "wrong", "right"])  # forgeries twice as often
+AUTH = st.sampled_from(["missing", "wrong", "right", "right"])  # half of the inputs forged
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63), st.floats(allow_nan=False),
                     st.text(max_size=40))
@@ -49,9 +49,12 @@ def shaped(fields: Dict[str, st.SearchStrategy]) -> st.SearchStrategy:
         lambda d: {k: v for k, v in d.items() if v is not ...})
 
 
-def bodies(provider_shape: st.SearchStrategy) -> st.SearchStrategy:
-    """Raw bodies: provider-shaped JSON (deep into parsing), any JSON, bytes, invalid UTF-8, oversized."""
+def bodies(provider_shape: st.SearchStrategy, valid: st.SearchStrategy) -> st.SearchStrategy:
+    """Raw bodies: well-formed messages with any text, provider-shaped JSON with fields of any type or
+    missing (deep into parsing), any JSON, bytes, invalid UTF-8, oversized."""
+    encode = lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")  # noqa: E731
     return st.one_of(
+        valid.map(encode), valid.map(encode),
         provider_shape.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")),
         provider_shape.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")),
         json_values.map(lambda v: json.dumps(v).encode()),
@@ -97,8 +100,12 @@ def test_fuzz_telegram(channels_assistant):
         "callback_query": shaped({"id": st.text(max_size=10), "data": st.text(max_size=70),
                                   "from": shaped({"id": st.integers(1, 2**40), "is_bot": st.booleans(), "first_name": st.text(max_size=5)})})})
 
+    valid = st.fixed_dictionaries({"update_id": st.integers(0, 2**31), "message": st.fixed_dictionaries({
+        "message_id": st.integers(1, 2**31), "date": st.just(int(time.time())), "text": texts,
+        "chat": st.fixed_dictionaries({"id": st.integers(7 * 10**9, 8 * 10**9), "type": st.just("private")})})})
+
     @FUZZ
-    @given(body=bodies(update), auth=AUTH)
+    @given(body=bodies(update, valid), auth=AUTH)
     def check(body: bytes, auth: str) -> None:
         headers = {"Content-Type": "application/json"}
         secret = secret_header(auth, TELEGRAM_SECRET)
@@ -118,8 +125,14 @@ def test_fuzz_zalo(channels_assistant):
                     "message": shaped({"text": texts, "msg_id": st.text(max_size=20)})}).map(
         lambda e: {**e, "timestamp": str(int(time.time() * 1000))} if e.get("timestamp") == "now" else e)
 
+    valid = st.fixed_dictionaries({
+        "app_id": st.just(ZALO_APP_ID), "event_name": st.just("user_send_text"), "timestamp": st.just("now"),
+        "sender": st.fixed_dictionaries({"id": st.from_regex(r"\A9[0-9]{12}\Z")}),
+        "message": st.fixed_dictionaries({"text": texts, "msg_id": st.from_regex(r"\A[a-f0-9]{16}\Z")})}).map(
+        lambda e: {**e, "timestamp": str(int(time.time() * 1000))})
+
     @FUZZ
-    @given(body=bodies(event), auth=AUTH)
+    @given(body=bodies(event, valid), auth=AUTH)
     def check(body: bytes, auth: str) -> None:
         headers = {"Content-Type": "application/json"}
         try:
@@ -141,8 +154,11 @@ def test_fuzz_sms_gateway_json(channels_assistant):
     message = shaped({"message_id": st.text(max_size=20), "from": st.one_of(st.from_regex(r"\A(0|\+84|84)9[0-9]{8}\Z"), st.text(max_size=15)),
                       "to": st.just("8077"), "text": texts})
 
+    valid = st.fixed_dictionaries({"message_id": st.from_regex(r"\Afz-[a-z0-9]{12}\Z"),
+                                   "from": st.from_regex(r"\A0971[0-9]{6}\Z"), "to": st.just("8077"), "text": texts})
+
     @FUZZ
-    @given(body=bodies(message), auth=AUTH)
+    @given(body=bodies(message, valid), auth=AUTH)
     def check(body: bytes, auth: str) -> None:
         headers = {"Content-Type": "application/json"}
         if auth != "missing":
@@ -155,7 +171,11 @@ def test_fuzz_sms_gateway_json(channels_assistant):
 
 def test_fuzz_twilio(channels_assistant):
     tally = Tally("twilio")
-    form = st.dictionaries(st.sampled_from(["From", "Body", "MessageSid", "To", "X"]), st.text(max_size=40), max_size=5)
+    form = st.one_of(
+        st.dictionaries(st.sampled_from(["From", "Body", "MessageSid", "To", "X"]), st.text(max_size=40), max_size=5),
+        st.fixed_dictionaries({"From": st.from_regex(r"\A\+84972[0-9]{6}\Z"), "Body": texts,
+                               "MessageSid": st.from_regex(r"\ASM[a-f0-9]{32}\Z")}),
+    )
 
     @FUZZ
     @given(params=form, raw=st.one_of(st.none(), st.binary(max_size=200)), auth=AUTH)
@@ -184,7 +204,7 @@ def test_fuzz_web_chat(channels_assistant):
     )
 
     @FUZZ
-    @given(body=bodies(message), auth=AUTH, forged=forged_tokens)
+    @given(body=bodies(message, st.fixed_dictionaries({"message": texts})), auth=AUTH, forged=forged_tokens)
     def check(body: bytes, auth: str, forged: str) -> None:
         headers = {"Content-Type": "application/json"}
         if auth != "missing":
