@@ -4,7 +4,8 @@
 the last 4 digits of the applicant's phone; over SMS the sender's phone itself is the second factor
 (it must be the application's phone). ``action_check_status`` answers. An unknown code and a failed
 check get the very same answer, and each sender has a budget of queries and failed checks
-(``applications.guard``), so codes cannot be enumerated. After a successful query the citizen is
+(``applications.guard``) and each code a budget of failed checks from all senders together, so codes
+can be neither enumerated nor guessed from many sender ids. After a successful query the citizen is
 offered notifications on the same channel (``action_subscribe_status``); "hủy nhận thông báo" /
 SMS ``HUY`` stops them (``action_unsubscribe_status``).
 """
@@ -166,20 +167,25 @@ class ActionCheckStatus(Action):
         code = normalize_code(tracker.get_slot(CODE_SLOT) or "")
         channel = channel_of(tracker)
         redis = redis_client(settings.redis_url)
-        guard = QueryGuard(redis, settings.max_failures, settings.max_queries, settings.guard_window, settings.key_prefix)
+        guard = QueryGuard(redis, settings.max_failures, settings.max_queries, settings.guard_window, settings.key_prefix,
+                           settings.max_code_failures)
         sender = f"{channel}:{tracker.sender_id}"
         if await guard.blocked(sender):
             logger.info("status query refused: sender %s over its limit", mask(tracker.sender_id))
             dispatcher.utter_message(response="utter_status_too_many")
             return _reset()
         await guard.query(sender)
+        if await guard.code_blocked(code):
+            logger.info("status query refused: too many failed checks on this code from all senders")
+            dispatcher.utter_message(response="utter_status_too_many")
+            return _reset()
         app = await StatusStore(redis, settings.key_prefix).get(code) if code else None
         if is_sms(tracker, settings):
             verified = bool(app and app.phone and app.phone == normalize_phone(recipient_of(channel, tracker.sender_id)))
         else:
             verified = bool(app and app.phone and app.phone[-4:] == (tracker.get_slot(LAST4_SLOT) or ""))
         if not verified:
-            await guard.failure(sender)
+            await guard.failure(sender, code)
             logger.info("status query by %s: no match", mask(tracker.sender_id))
             dispatcher.utter_message(response="utter_status_no_match")
             return _reset()

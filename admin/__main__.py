@@ -11,7 +11,7 @@ import redis
 from aiohttp import web
 
 from admin.app import make_app
-from bot.settings import load_settings
+from bot.settings import SettingError, load_security_settings, load_settings
 
 
 def main(argv=None) -> int:
@@ -22,6 +22,11 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access lines carry query strings
     settings = load_settings()
+    try:
+        security = load_security_settings()
+    except SettingError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
     if not settings.redis_url:
         print("The officers' workspace needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2
@@ -31,7 +36,8 @@ def main(argv=None) -> int:
     except redis.RedisError as error:
         print(f"The officers' workspace cannot reach Redis at REDIS_URL ({error.__class__.__name__}).", file=sys.stderr)
         return 2
-    app = make_app(client, settings.knowledge_dir, secure_cookie=os.environ.get("ADMIN_COOKIE_SECURE") == "1")
+    app = make_app(client, settings.knowledge_dir, secure_cookie=security.admin_cookie_secure,
+                   trusted_proxies=security.admin_trusted_proxies)
     if not client.scard("admin:users"):
         print("No officer account yet: create one with  python -m admin.create_user USERNAME --role reviewer", flush=True)
     web.run_app(app, host=args.host, port=args.port, print=lambda *_: print(f"Officers' workspace on http://{args.host}:{args.port}/", flush=True))

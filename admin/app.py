@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import ipaddress
 import json
 import logging
 import secrets
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 REDIS = web.AppKey("redis", object)
 STORE = web.AppKey("store", KnowledgeStore)
 SECURE_COOKIE = web.AppKey("secure_cookie", bool)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
 LOGIN_COOKIE = "tldvc_admin_login"
 KIND_NAMES = {"procedures": "Thủ tục", "faq": "Câu hỏi thường gặp"}
 KIND_PATHS = {"procedures": "procedures", "faq": "faq"}
@@ -53,8 +55,34 @@ def _user(request: web.Request) -> auth.User:
     return request["user"]
 
 
+def client_address(remote: Optional[str], forwarded_for: Optional[str], trusted: Tuple[Any, ...]) -> str:
+    """The client's address for the login limits: the connection's peer, unless that peer is one of
+    the ``trusted`` proxies (ADMIN_TRUSTED_PROXIES); then the right-most X-Forwarded-For entry that is
+    not itself a trusted proxy (entries left of it are written by the client and can be forged)."""
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
+
+    address = remote or "?"
+    if not trusted or not is_trusted(address):
+        return address
+    for entry in reversed([part.strip() for part in (forwarded_for or "").split(",") if part.strip()]):
+        try:
+            ipaddress.ip_address(entry)
+        except ValueError:
+            return address  # garbage from a proxy we do not control: count it on the proxy
+        if not is_trusted(entry):
+            return entry
+        address = entry
+    return address
+
+
 def _client_address(request: web.Request) -> str:
-    return request.remote or "?"
+    return client_address(request.remote, request.headers.get("X-Forwarded-For"), request.app[TRUSTED_PROXIES])
 
 
 def flash(request: web.Request, message: str, kind: str = "ok") -> None:
@@ -204,6 +232,7 @@ async def login_post(request: web.Request) -> web.Response:
     if user is None:
         _store(request).audit(username or "?", "login_failed")
         return _login_page(request, "Sai tên đăng nhập hoặc mật khẩu.", 401, username)
+    auth.end_session(client, request.cookies.get(auth.COOKIE))  # a session id from before the login never lives on
     token = auth.new_session(client, user)
     _store(request).audit(user.username, "login")
     response = redirect(_safe_next(str(form.get("next", "/"))))
@@ -671,11 +700,14 @@ def _when(value: Any) -> str:
     return moment.strftime("%d/%m/%Y %H:%M") + (" UTC" if moment.utcoffset() == dt.timedelta(0) else "")
 
 
-def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False) -> web.Application:
+def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trusted_proxies: tuple = ()) -> web.Application:
+    """``secure_cookie``: cookies marked Secure (ADMIN_COOKIE_SECURE; only http:// development turns it
+    off); ``trusted_proxies``: ip_network objects whose X-Forwarded-For is believed (ADMIN_TRUSTED_PROXIES)."""
     app = web.Application(middlewares=[security_headers, authenticate, csrf], client_max_size=21 * 1024 * 1024)
     app[REDIS] = client
     app[STORE] = KnowledgeStore(client, knowledge_dir)
     app[SECURE_COOKIE] = secure_cookie
+    app[TRUSTED_PROXIES] = tuple(trusted_proxies)
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
         context_processors=[], filters={"money": _money, "when": _when},

@@ -1,8 +1,14 @@
 """``python -m bot.launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
 
-Trains the model if its data changed, then starts the action server, the Rasa server (REST channel
-at /webhooks/rest/webhook), the web chat page and, when REDIS_URL is set, the officers' workspace
+Trains the model if its data changed, then starts the action server (``bot.action_server``: 127.0.0.1,
+every call with the shared secret), the Rasa server (``bot.rasa_server``: channels' webhooks only, the
+HTTP API only when RASA_API_TOKEN or RASA_JWT_SECRET is set), the web chat page (which forwards
+``/webhooks/webchat/`` to Rasa, same origin) and, when REDIS_URL is set, the officers' workspace
 (``admin/``, port 8080), and stops them all on Ctrl-C.
+
+Secrets: ACTION_SERVER_SECRET and WEBCHAT_SESSION_SECRET are generated for this run when they are not
+configured (then web chat sessions end when the assistant restarts), and reach the children through
+their environment only. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,7 +26,7 @@ import urllib.request
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import PROJECT_ROOT, SettingError, load_security_settings, load_settings
 from bot.runtime import write_credentials, write_endpoints
 from bot.training import ensure_model
 
@@ -47,30 +54,48 @@ def child_environment() -> dict:
     }
 
 
+GENERATED_SECRETS = ("ACTION_SERVER_SECRET", "WEBCHAT_SESSION_SECRET")
+
+
+def run_secrets(environ: Optional[dict] = None) -> dict:
+    """The per-run secrets: those configured, and a fresh random one for each that is not."""
+    env = os.environ if environ is None else environ
+    return {name: (env.get(name) or "").strip() or secrets.token_urlsafe(32) for name in GENERATED_SECRETS}
+
+
+def _local_address(interface: str) -> str:
+    return "127.0.0.1" if interface in ("", "0.0.0.0", "::") else interface
+
+
 def start_assistant(
     rasa_port: int, action_port: int, model: str, extra_env: dict = None, credentials: Optional[Path] = None
 ) -> List[subprocess.Popen]:
     """Start the action server and the Rasa server; return them once both answer.
 
-    ``credentials``: the Rasa credentials file (channels); the project's credentials.yml (REST only)
+    ``credentials``: the Rasa credentials file (channels); the project's credentials.yml (web chat only)
     when not given. ``main`` passes one generated from the environment (``write_credentials``)."""
     settings = load_settings()
-    endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
-    print(write_endpoints(settings, f"http://127.0.0.1:{action_port}/webhook", endpoints_file), flush=True)
     env = {**child_environment(), **(extra_env or {})}
+    env.update(run_secrets(env))
+    try:
+        security = load_security_settings(env)
+    except SettingError as error:
+        raise RuntimeError(f"Configuration error: {error}") from None
+    action_host = _local_address(security.action_host)
+    endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
+    print(write_endpoints(settings, f"http://{action_host}:{action_port}/webhook", endpoints_file), flush=True)
     actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env,
     )
     rasa = subprocess.Popen(
-        [sys.executable, "-m", "rasa", "run", "--model", model, "--port", str(rasa_port),
-         "--endpoints", str(endpoints_file), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
-         "--enable-api", "--cors", "*", "--interface", "127.0.0.1"],
+        [sys.executable, "-m", "bot.rasa_server", "--model", model, "--port", str(rasa_port),
+         "--endpoints", str(endpoints_file), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
         cwd=PROJECT_ROOT, env=env,
     )
     processes = [actions, rasa]
-    ready = _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions) and _wait_http(
-        f"http://127.0.0.1:{rasa_port}/status", 300, rasa
+    ready = _wait_http(f"http://{action_host}:{action_port}/health", 120, actions) and _wait_http(
+        f"http://{_local_address(security.rasa_interface)}:{rasa_port}/", 300, rasa
     )
     if not ready:
         stop(processes)
@@ -133,13 +158,19 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=5005, help="Rasa server (REST channel)")
+    parser.add_argument("--port", type=int, default=5005, help="Rasa server (channels' webhooks)")
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
     parser.add_argument("--admin-port", type=int, default=8080, help="officers' workspace (needs REDIS_URL)")
     parser.add_argument("--status-port", type=int, default=load_status_port(), help="status ingestion API (needs REDIS_URL)")
     args = parser.parse_args()
 
+    try:
+        security = load_security_settings()
+    except SettingError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    os.environ.update(run_secrets())  # the same secrets for every process of this run
     model = ensure_model()
     settings = load_settings()
     credentials = settings.data_dir / f"credentials-{args.port}.yml"
@@ -154,7 +185,8 @@ def main() -> int:
 
     print(
         f"\nThe assistant is ready.\n  Web chat:     http://localhost:{args.web_port}/\n"
-        f"  REST channel: POST http://localhost:{args.port}/webhooks/rest/webhook\n"
+        f"  Rasa server:  http://localhost:{args.port}/ (channels' webhooks; HTTP API "
+        f"{'on, with its token' if security.api_enabled else 'off: set RASA_API_TOKEN to turn it on'})\n"
         f"{admin_line}\n"
         f"{status_line}\n"
         "Press Ctrl-C to stop.",

@@ -1,6 +1,9 @@
-"""Rasa endpoints for the current settings: Redis tracker and lock stores when REDIS_URL is set,
-in memory otherwise (the embedded default for a first run); and Rasa credentials: the REST channel
-plus each messaging channel (channels/) whose environment variables are all set."""
+"""Rasa endpoints for the current settings: the action server, called with its shared secret
+(``X-Action-Secret: ${ACTION_SERVER_SECRET}``), Redis tracker and lock stores when REDIS_URL is set,
+in memory otherwise (the embedded default for a first run); and Rasa credentials: the web chat channel
+(``channels.webchat``, server-issued session tokens; Rasa's open REST channel is not enabled) plus each
+messaging channel (channels/) whose environment variables are all set. Secrets are written as
+``${VARIABLE}`` (Rasa expands them when it reads the files), so no generated file holds one."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def redis_store(redis_url: str, kind: str) -> Dict[str, Any]:
 
 def endpoints(settings: Settings, action_url: str) -> Dict[str, Any]:
     config: Dict[str, Any] = {
-        "action_endpoint": {"url": action_url},
+        "action_endpoint": {"url": action_url, "headers": {"X-Action-Secret": "${ACTION_SERVER_SECRET}"}},
         "tracker_store": {"type": "bot.tracker_store.ErasingInMemoryTrackerStore"},
     }
     if settings.redis_url:
@@ -66,6 +69,15 @@ CONNECTORS = {
 }
 
 
+WEBCHAT_CONNECTOR = "channels.webchat.connector.WebChatInput"
+
+
+def webchat_credentials() -> Dict[str, Any]:
+    from bot.settings import load_security_settings
+
+    return {"session_secret": "${WEBCHAT_SESSION_SECRET}", "session_days": load_security_settings().webchat_session_days}
+
+
 def _missing_channel_settings(name: str, channels: Any) -> List[str]:
     """The environment variables still needed to enable channel ``name`` (empty: enabled)."""
     required = {
@@ -92,7 +104,7 @@ def channel_credentials(settings: Settings) -> Tuple[Dict[str, Any], List[str]]:
     Secrets are written as ``${VARIABLE}`` (Rasa expands them from the environment when it reads the
     file), so the generated file holds no secret."""
     channels = settings.channels
-    config: Dict[str, Any] = {"rest": None}
+    config: Dict[str, Any] = {WEBCHAT_CONNECTOR: webchat_credentials()}
     lines: List[str] = []
     for name in CONNECTORS:
         missing = _missing_channel_settings(name, channels)
@@ -139,7 +151,7 @@ def channel_credentials(settings: Settings) -> Tuple[Dict[str, Any], List[str]]:
 
 
 def write_credentials(settings: Settings, path: Path) -> List[str]:
-    """Write Rasa's credentials file (REST channel + each configured messaging channel); return (and
+    """Write Rasa's credentials file (web chat + each configured messaging channel); return (and
     log) one line per channel saying whether it is enabled and, if not, which variables are missing."""
     config, lines = channel_credentials(settings)
     path.parent.mkdir(parents=True, exist_ok=True)

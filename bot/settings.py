@@ -129,6 +129,7 @@ class StatusSettings:
     api_max_skew: int             # STATUS_API_MAX_SKEW: seconds a signed request stays valid (replays)
     max_failures: int             # STATUS_MAX_FAILURES: failed checks per sender per window
     max_queries: int              # STATUS_MAX_QUERIES: queries per sender per window
+    max_code_failures: int        # STATUS_MAX_CODE_FAILURES: failed checks on one code, all senders, per window
     guard_window: int             # STATUS_GUARD_WINDOW seconds
     sms_channels: tuple           # STATUS_SMS_CHANNELS: input channels whose sender id is the phone
     subscribe_channels: dict      # STATUS_SUBSCRIBE_CHANNELS: input channel -> notification channel
@@ -159,6 +160,7 @@ def load_status_settings() -> StatusSettings:
         api_max_skew=_int("STATUS_API_MAX_SKEW", 300),
         max_failures=_int("STATUS_MAX_FAILURES", 5),
         max_queries=_int("STATUS_MAX_QUERIES", 30),
+        max_code_failures=_int("STATUS_MAX_CODE_FAILURES", 10),
         guard_window=_int("STATUS_GUARD_WINDOW", 3600),
         sms_channels=tuple(c.strip() for c in os.environ.get("STATUS_SMS_CHANNELS", "sms,twilio").split(",") if c.strip()),
         subscribe_channels=_pairs(os.environ.get("STATUS_SUBSCRIBE_CHANNELS", "telegram:telegram,zalo:zalo,sms:sms,twilio:sms")),
@@ -192,4 +194,103 @@ def load_form_settings() -> FormSettings:
         text_only_channels=tuple(
             c.strip() for c in os.environ.get("FORMS_TEXT_ONLY_CHANNELS", "sms,twilio").split(",") if c.strip()
         ),
+    )
+
+
+class SettingError(ValueError):
+    """A security setting has a value the assistant cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    """Who may reach which port (docs/security.md). Secrets stay in the environment: the launcher
+    passes them to its children by environment, never on a command line or in a generated file."""
+
+    rasa_api_token: Optional[str]      # RASA_API_TOKEN: turns Rasa's HTTP API on, protected by this token
+    rasa_jwt_secret: Optional[str]     # RASA_JWT_SECRET: turns the API on, protected by JWTs signed with it
+    rasa_jwt_method: str               # RASA_JWT_METHOD: HS256 (default), HS384, HS512
+    rasa_interface: str                # RASA_INTERFACE: address the Rasa server binds (default 127.0.0.1)
+    cors_origins: tuple                # RASA_CORS_ORIGINS: origins allowed to call Rasa from a browser
+    action_host: str                   # ACTION_SERVER_HOST: address the action server binds (127.0.0.1)
+    action_secret: Optional[str]       # ACTION_SERVER_SECRET: shared secret on every action call
+    webchat_secret: Optional[str]      # WEBCHAT_SESSION_SECRET: signs the web chat's session tokens
+    webchat_session_days: float        # WEBCHAT_SESSION_DAYS: how long a web chat session token is valid
+    admin_cookie_secure: bool          # ADMIN_COOKIE_SECURE: false only for http:// development
+    admin_trusted_proxies: tuple       # ADMIN_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-For is believed
+
+    @property
+    def api_enabled(self) -> bool:
+        return bool(self.rasa_api_token or self.rasa_jwt_secret)
+
+
+MIN_SECRET = 16
+JWT_METHODS = ("HS256", "HS384", "HS512")
+
+
+def _secret(env: Mapping[str, str], name: str) -> Optional[str]:
+    value = (env.get(name) or "").strip()
+    if value and len(value) < MIN_SECRET:
+        raise SettingError(f"{name} must be at least {MIN_SECRET} characters (it is {len(value)})")
+    return value or None
+
+
+def _boolean(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingError(f"{name} must be true or false (it is {raw!r})")
+
+
+def _list(env: Mapping[str, str], name: str, default: str) -> tuple:
+    raw = env.get(name)
+    raw = default if raw is None else raw
+    return tuple(item.strip() for item in raw.replace(" ", ",").split(",") if item.strip())
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple:
+    import ipaddress
+
+    networks = []
+    for item in _list(env, name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24)")
+    return tuple(networks)
+
+
+def load_security_settings(environ: Optional[Mapping[str, str]] = None) -> SecuritySettings:
+    """The security settings; raises SettingError (naming the variable) for an unusable value."""
+    env = os.environ if environ is None else environ
+    method = (env.get("RASA_JWT_METHOD") or "HS256").strip()
+    if method not in JWT_METHODS:
+        raise SettingError(f"RASA_JWT_METHOD must be one of {', '.join(JWT_METHODS)} (it is {method!r})")
+    origins = _list(env, "RASA_CORS_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
+    if "*" in origins:
+        raise SettingError("RASA_CORS_ORIGINS must list origins (https://host[:port]); '*' is not allowed")
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+            raise SettingError(f"RASA_CORS_ORIGINS: {origin!r} is not an origin like https://chat.example.gov.vn")
+    try:
+        days = float(env.get("WEBCHAT_SESSION_DAYS") or 30)
+    except ValueError:
+        raise SettingError("WEBCHAT_SESSION_DAYS must be a number of days")
+    if days <= 0:
+        raise SettingError("WEBCHAT_SESSION_DAYS must be more than 0")
+    return SecuritySettings(
+        rasa_api_token=_secret(env, "RASA_API_TOKEN"),
+        rasa_jwt_secret=_secret(env, "RASA_JWT_SECRET"),
+        rasa_jwt_method=method,
+        rasa_interface=(env.get("RASA_INTERFACE") or "127.0.0.1").strip(),
+        cors_origins=origins,
+        action_host=(env.get("ACTION_SERVER_HOST") or "127.0.0.1").strip(),
+        action_secret=_secret(env, "ACTION_SERVER_SECRET"),
+        webchat_secret=_secret(env, "WEBCHAT_SESSION_SECRET"),
+        webchat_session_days=days,
+        admin_cookie_secure=_boolean(env, "ADMIN_COOKIE_SECURE", True),
+        admin_trusted_proxies=_networks(env, "ADMIN_TRUSTED_PROXIES"),
     )

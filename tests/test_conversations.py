@@ -132,7 +132,7 @@ def test_unknown_question_is_admitted_and_recorded_masked(assistant):
     records = [json.loads(r) for r in client.lrange("unanswered", 0, client.llen("unanswered") - before - 1)]
     assert records, "the question was not recorded for officers"
     assert "0912345678" not in records[0]["question"] and "09******78" in records[0]["question"]
-    assert records[0]["channel"] == "rest"
+    assert records[0]["channel"] == "webchat"
 
 
 def test_conversation_state_lives_in_redis(assistant):

@@ -96,7 +96,8 @@ def workspace_url(assistant, tmp_path_factory) -> Iterator[str]:
     seed = tmp_path_factory.mktemp("seed") / "knowledge"
     shutil.copytree(FIXTURE_KNOWLEDGE, seed)
     port = free_port()
-    env = {**os.environ, "REDIS_URL": redis_url_for(ASSISTANT_REDIS_DB), "KNOWLEDGE_DIR": str(seed), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "REDIS_URL": redis_url_for(ASSISTANT_REDIS_DB), "KNOWLEDGE_DIR": str(seed), "PYTHONPATH": str(PROJECT_ROOT),
+           "ADMIN_COOKIE_SECURE": "false"}  # plain http to 127.0.0.1
     process = subprocess.Popen([sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
 

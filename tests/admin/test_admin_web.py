@@ -3,17 +3,21 @@ escaping, editing, publishing, history, inbox, dashboard."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import subprocess
 import sys
 
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from admin import auth
+from admin.app import make_app
 from bot import analytics
 from bot.knowledge.store import KnowledgeStore
 from bot.unanswered import REDIS_KEY
-from tests.admin.helpers import APP_DB, PASSWORDS, csrf_of
+from tests.admin.helpers import APP_DB, PASSWORDS, Officer, csrf_of
 from tests.conftest import redis_url_for
 
 FEE_ID = "cap-doi-giay-phep-lai-xe"
@@ -392,3 +396,90 @@ def test_the_run_command_starts_the_workspace(redis_db, monkeypatch, tmp_path) -
             assert response.status == 200 and "Đăng nhập" in response.read().decode()
     finally:
         stop([process] if process else [])
+
+
+# ---------------------------------------------------------------- client address, cookies, fixation
+
+PROXY = ipaddress.ip_network("10.0.0.5/32")
+
+
+@pytest.mark.parametrize("remote,forwarded,trusted,expected", [
+    ("203.0.113.9", "1.2.3.4", (), "203.0.113.9"),              # no trusted proxy: the header is ignored
+    ("203.0.113.9", "1.2.3.4", (PROXY,), "203.0.113.9"),        # not from the proxy: ignored
+    ("10.0.0.5", "1.2.3.4", (PROXY,), "1.2.3.4"),               # from the proxy: the client it saw
+    ("10.0.0.5", "6.6.6.6, 1.2.3.4", (PROXY,), "1.2.3.4"),      # the client's own forged entry is skipped
+    ("10.0.0.5", None, (PROXY,), "10.0.0.5"),
+    ("10.0.0.5", "not-an-ip", (PROXY,), "10.0.0.5"),
+])
+def test_client_address_believes_x_forwarded_for_only_from_trusted_proxies(remote, forwarded, trusted, expected):
+    from admin.app import client_address
+
+    assert client_address(remote, forwarded, trusted) == expected
+
+
+async def test_forged_x_forwarded_for_does_not_escape_the_address_limit(redis_db, kb_dir) -> None:
+    """Without a trusted proxy, an attacker rotating X-Forwarded-For is still one address."""
+    client = redis_db(APP_DB)
+    server = TestServer(make_app(client, kb_dir))
+    attacker = Officer(TestClient(server))
+    await attacker.client.start_server()
+    try:
+        statuses = []
+        for n in range(auth.MAX_FAILURES_PER_ADDRESS + 2):
+            page = await attacker.client.get("/login")
+            response = await attacker.client.post("/login", data={
+                "_csrf": csrf_of(await page.text()), "username": f"user{n}", "password": "wrong-password-123"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"}, allow_redirects=False)
+            statuses.append(response.status)
+    finally:
+        await attacker.client.close()
+    assert statuses[-1] == 429 and statuses[0] == 401
+
+
+async def test_login_issues_a_new_session_id_whatever_cookie_the_browser_had(workspace) -> None:
+    """Session fixation: an id planted in the officer's browser before login is never the session."""
+    officer, client, _ = workspace
+    lan = await officer()
+    planted = "attacker-chosen-session-id-0123456789"
+    lan.client.session.cookie_jar.update_cookies({auth.COOKIE: planted}, lan.client.make_url("/"))
+    response = await lan.login("lan")
+    issued = response.cookies[auth.COOKIE].value
+    assert response.status == 303 and issued != planted and len(issued) >= 40
+    assert client.get(f"admin:session:{auth._token_key(planted)}") is None
+    assert client.get(f"admin:session:{auth._token_key(issued)}") is not None
+    # the old session of a second login is ended, not kept alongside
+    again = await officer()
+    again.client.session.cookie_jar.update_cookies({auth.COOKIE: issued}, again.client.make_url("/"))
+    page = await again.client.get("/login", allow_redirects=False)
+    assert page.status == 303  # that browser is logged in already; logging out ends it
+    await lan.post("/logout")
+    assert client.get(f"admin:session:{auth._token_key(issued)}") is None
+
+
+async def test_cookies_are_secure_unless_configured_for_http_development(redis_db, kb_dir, monkeypatch) -> None:
+    from bot.settings import SettingError, load_security_settings
+
+    assert load_security_settings({}).admin_cookie_secure is True
+    assert load_security_settings({"ADMIN_COOKIE_SECURE": "false"}).admin_cookie_secure is False
+    with pytest.raises(SettingError, match="ADMIN_COOKIE_SECURE"):
+        load_security_settings({"ADMIN_COOKIE_SECURE": "maybe"})
+    with pytest.raises(SettingError, match="ADMIN_TRUSTED_PROXIES"):
+        load_security_settings({"ADMIN_TRUSTED_PROXIES": "10.0.0.0/33"})
+    client = redis_db(APP_DB)
+    auth.create_user(client, "lan", PASSWORDS["lan"], "reviewer", "Nguyễn Thị Lan")
+    server = TestServer(make_app(client, kb_dir, secure_cookie=True))
+    person = Officer(TestClient(server))
+    await person.client.start_server()
+    try:
+        page = await person.client.get("/login")
+        csrf_cookie = page.cookies["tldvc_admin_login"]
+        # the test client is plain http and so keeps Secure cookies to itself: send the login one by hand
+        response = await person.client.post(
+            "/login", data={"_csrf": csrf_of(await page.text()), "username": "lan", "password": PASSWORDS["lan"]},
+            headers={"Cookie": f"tldvc_admin_login={csrf_cookie.value}"}, allow_redirects=False)
+    finally:
+        await person.client.close()
+    assert "Secure" in page.headers["Set-Cookie"]
+    cookie = response.headers.getall("Set-Cookie")
+    session = next(c for c in cookie if c.startswith(auth.COOKIE + "="))
+    assert response.status == 303 and "Secure" in session and "HttpOnly" in session and "SameSite=Strict" in session

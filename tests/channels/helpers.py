@@ -7,13 +7,15 @@ from typing import Any, Dict, List
 
 import requests
 
+from tests.conftest import TEST_API_TOKEN
+
 
 def post(url: str, body: bytes, headers: Dict[str, str]) -> requests.Response:
     return requests.post(url, data=body, headers=headers, timeout=30)
 
 
 def tracker_events(rasa_url: str, sender: str) -> List[Dict[str, Any]]:
-    response = requests.get(f"{rasa_url}/conversations/{sender}/tracker", timeout=30)
+    response = requests.get(f"{rasa_url}/conversations/{sender}/tracker", params={"token": TEST_API_TOKEN}, timeout=30)
     response.raise_for_status()
     return response.json().get("events", [])
 
@@ -28,7 +30,7 @@ def user_intents(rasa_url: str, sender: str) -> List[str]:
 
 
 def server_alive(rasa_url: str) -> bool:
-    return requests.get(f"{rasa_url}/status", timeout=10).status_code == 200
+    return requests.get(f"{rasa_url}/", timeout=10).status_code == 200
 
 
 def wait_until(check, timeout: float = 60.0, message: str = "condition") -> Any:

@@ -28,14 +28,17 @@ def settings_with(environ, tmp_path):
     return replace(load_settings(), data_dir=tmp_path, channels=load_channel_settings(environ))
 
 
-def test_no_channel_variables_means_rest_only_and_one_line_per_channel(tmp_path, caplog):
+def test_no_channel_variables_means_web_chat_only_and_one_line_per_channel(tmp_path, caplog, monkeypatch):
     caplog.set_level(logging.INFO, logger="bot.runtime")
     lines = write_credentials(settings_with({}, tmp_path), tmp_path / "credentials.yml")
     assert [line.split(":")[0] for line in lines] == ["Channel telegram", "Channel zalo", "Channel sms"]
     assert all("disabled" in line for line in lines)
     assert "TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN not set" in lines[0]
     assert [r.getMessage() for r in caplog.records] == lines
-    assert rasa_io.read_config_file(str(tmp_path / "credentials.yml")) == {"rest": None}
+    monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "webchat-secret-0123456789")
+    config = rasa_io.read_config_file(str(tmp_path / "credentials.yml"))
+    assert config == {"channels.webchat.connector.WebChatInput": {"session_secret": "webchat-secret-0123456789", "session_days": 30.0}}
+    assert "webchat-secret" not in (tmp_path / "credentials.yml").read_text()  # no open REST channel, no secret
 
 
 def test_a_missing_secret_disables_only_that_channel(tmp_path):
@@ -54,6 +57,7 @@ def test_all_channels_enabled_without_secrets_in_the_file(tmp_path, monkeypatch)
             assert value not in text, name
     for key, value in ALL.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "webchat-secret-0123456789")
     config = rasa_io.read_config_file(str(path))  # as Rasa reads it: ${VARIABLES} expanded
     assert config["channels.telegram.connector.TelegramInput"]["secret_token"] == "tg-secret"
     assert config["channels.zalo.connector.ZaloInput"]["refresh_token"] == "refresh-secret"
@@ -69,9 +73,10 @@ def test_connectors_build_from_the_generated_credentials(tmp_path, monkeypatch):
     for key, value in ALL.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "webchat-secret-0123456789")
     config = rasa_io.read_config_file(str(path))
-    names = [_create_single_channel(name, value).name() for name, value in config.items() if name != "rest"]
-    assert names == ["telegram", "zalo", "sms"]
+    names = [_create_single_channel(name, value).name() for name, value in config.items()]
+    assert names == ["webchat", "telegram", "zalo", "sms"]
 
 
 @pytest.mark.parametrize("typed,expected", [

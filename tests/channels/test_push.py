@@ -9,6 +9,8 @@ import time
 import pytest
 import requests
 
+from tests.conftest import TEST_API_TOKEN
+
 pytestmark = pytest.mark.slow
 
 _ids = itertools.count(600_000_000 + int(time.time()) % 1_000_000 * 100)
@@ -20,7 +22,7 @@ def test_assistant_can_push_through_a_channel(channels_assistant, fake_telegram,
     provider_id = {"telegram": str(next(_ids)), "zalo": str(next(_ids)) + "77", "sms": f"8470{next(_ids) % 10_000_000:07d}"}[channel]
     response = requests.post(
         f"{channels_assistant.url}/conversations/{channel}:{provider_id}/trigger_intent",
-        params={"output_channel": channel}, json={"name": "greet"}, timeout=60)
+        params={"output_channel": channel, "token": TEST_API_TOKEN}, json={"name": "greet"}, timeout=60)
     assert response.status_code == 200
     if channel == "telegram":
         assert "Xin chào" in fake_telegram.wait_sent(provider_id)[0]["text"]

@@ -14,7 +14,6 @@ from typing import Callable, Dict, List
 
 import pytest
 import redis
-import requests
 
 from forms.spec import all_forms
 from tests.conftest import ASSISTANT_REDIS_DB, REDIS_HOST, REDIS_PORT
@@ -37,9 +36,7 @@ class Chat:
         return "\n".join(m.get("text") or "" for m in self.last)
 
     def tracker(self) -> Dict:
-        response = requests.get(f"{self.assistant.url}/conversations/{self.sender}/tracker", timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return self.assistant.tracker(self.sender)
 
     def slots(self) -> Dict:
         return {k: v for k, v in self.tracker()["slots"].items() if v is not None}
@@ -279,8 +276,8 @@ def test_an_unfinished_form_expires(assistant):
     chat("Phạm Quốc Bảo")
     assert chat.slots().get("ct_ho_ten") == "Phạm Quốc Bảo"
     # the citizen was last active long ago (instead of waiting FORM_EXPIRY_MINUTES)
-    response = requests.post(
-        f"{assistant.url}/conversations/{chat.sender}/tracker/events",
+    response = assistant.api(
+        "POST", f"/conversations/{assistant.conversation_id(chat.sender)}/tracker/events",
         json={"event": "slot", "name": "form_last_active", "value": time.time() - 24 * 3600}, timeout=30,
     )
     response.raise_for_status()

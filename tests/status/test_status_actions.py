@@ -21,7 +21,7 @@ DOMAIN = {"slots": {}, "forms": {"status_form": {"required_slots": ["application
 @pytest.fixture(autouse=True)
 def status_env(monkeypatch):
     monkeypatch.setenv("REDIS_URL", redis_url_for(STATUS_DB))
-    for name in ("STATUS_MAX_FAILURES", "STATUS_MAX_QUERIES", "STATUS_GUARD_WINDOW"):
+    for name in ("STATUS_MAX_FAILURES", "STATUS_MAX_QUERIES", "STATUS_GUARD_WINDOW", "STATUS_MAX_CODE_FAILURES"):
         monkeypatch.delenv(name, raising=False)
     status._clients.clear()  # one client per event loop (each test has its own)
     yield
@@ -106,6 +106,30 @@ async def test_enumeration_is_cut_off_early_and_learns_nothing(store, applicatio
     # another sender is not affected
     messages, _ = await check(CODE, "5678", sender="someone-else")
     assert "Chờ bổ sung hồ sơ" in messages[0]["text"]
+
+
+async def test_guessing_one_code_from_many_senders_is_locked_out(store, application):
+    """Distributed guessing: every guess of the last 4 digits comes from a new sender id, so no
+    per-sender limit is reached; the code's own budget (10 failed checks, all senders) stops it, and
+    even the right digits then get the same "too many" answer as an unknown code would."""
+    answers = []
+    for n, digits in enumerate(f"{d:04d}" for d in range(0, 10000, 37)):
+        if digits == "5678":
+            continue
+        answers.append(said((await check(CODE, digits, sender=f"bot-{n}"))[0]))
+    assert all(a == ["utter_status_no_match"] for a in answers[:10])
+    assert all(a == ["utter_status_too_many"] for a in answers[10:]) and len(answers) > 100
+    right, _ = await check(CODE, "5678", sender="the-citizen")
+    assert said(right) == ["utter_status_too_many"]
+    # an unknown code guessed the same way is locked out after the same number of failures
+    unknown = [said((await check("H99.99-999999-9999", f"{n:04d}", sender=f"x-{n}"))[0]) for n in range(12)]
+    assert unknown[:10] == answers[:10] and unknown[10:] == answers[10:12]
+    # other codes stay open
+    other = "H56.22-250315-0002"
+    await store.apply(parse_event({"event_id": "e2", "code": other, "status": "dang_xu_ly", "phone": "0911112222",
+                                   "event_time": "2025-03-16T09:00:00+07:00"}))
+    opened = said((await check(other, "2222", sender="fresh"))[0])
+    assert opened[0] not in ("utter_status_too_many", "utter_status_no_match") and "0911112222" not in opened[0]
 
 
 async def test_query_budget_also_limits_successful_queries(application, monkeypatch):

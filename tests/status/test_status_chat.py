@@ -33,7 +33,7 @@ def application():
     yield code
     sync = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=ASSISTANT_REDIS_DB)
     for key in list(sync.scan_iter(f"app:{code}*")) + list(sync.scan_iter("app:event:chat-*")) + \
-            list(sync.scan_iter("guard:*:rest:test-*")):
+            list(sync.scan_iter("guard:*:webchat:webchat:test-*")):
         sync.delete(key)
 
 
