@@ -124,21 +124,24 @@ def measure_latency(turns: int, concurrent: int) -> Dict[str, Dict[str, float]]:
 
     from bot.launcher import start_assistant, stop
     from bot.training import ensure_model
+    from channels.webchat import session as webchat_session
     from tests.conftest import free_port
 
     os.environ.pop("REDIS_URL", None)
     os.environ["DATA_DIR"] = tempfile.mkdtemp()
+    secret = os.environ.setdefault("WEBCHAT_SESSION_SECRET", uuid.uuid4().hex)
     rasa_port, action_port = free_port(), free_port()
     processes = start_assistant(rasa_port, action_port, str(ensure_model()))
-    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    url = f"http://127.0.0.1:{rasa_port}/webhooks/webchat/webhook"
     questions = ["Lệ phí cấp đổi giấy phép lái xe bao nhiêu?", "lam lai can cuoc bi mat can giay to gi",
                  "đăng ký khai sinh mất mấy ngày", "con le phi thi sao", "lam online dc ko"]
 
     async def conversation(session: aiohttp.ClientSession, messages: List[str]) -> List[float]:
-        sender, times = uuid.uuid4().hex, []
+        token, times = webchat_session.issue(secret, uuid.uuid4().hex), []
         for message in messages:
             started = time.perf_counter()
-            async with session.post(url, json={"sender": sender, "message": message}) as response:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with session.post(url, json={"message": message}, headers=headers) as response:
                 await response.json()
             times.append(1000 * (time.perf_counter() - started))
         return times
@@ -221,7 +224,7 @@ def markdown(runs: Dict[str, List[Dict]], times: Dict[str, List[float]], latency
         lines += [
             "", "## REST turn latency (issue 2)", "",
             "The whole assistant (Rasa server + action server, in-memory tracker) on this machine, "
-            "`POST /webhooks/rest/webhook`, client on loopback.", "",
+            "`POST /webhooks/webchat/webhook` (the web chat channel, signed session token), client on loopback.", "",
             "| case | turns | median ms | p95 ms | ratio of median to baseline | turns/s |",
             "|---|---|---|---|---|---|",
         ]
