@@ -11,6 +11,9 @@ import re
 # The slot that marks a finished form's stretch of conversation for erasure from the stored history
 # (set by actions/forms.py, applied by bot/tracker_store.py).
 ERASE_SLOT = "form_erase_from"
+# The slot whose setting erases the whole stored conversation before it ("xóa dữ liệu của tôi", set by
+# actions/privacy.py, applied by bot/tracker_store.py).
+ERASE_ALL_SLOT = "personal_data_erased_at"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)[\s.]?(?:\d[\s.]?){8,10}(?!\w)")

@@ -193,3 +193,51 @@ def load_form_settings() -> FormSettings:
             c.strip() for c in os.environ.get("FORMS_TEXT_ONLY_CHANNELS", "sms,twilio").split(",") if c.strip()
         ),
     )
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value the assistant cannot use; the message names it."""
+
+
+def _positive(name: str, default: float, environ: Mapping[str, str]) -> float:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number of days, got {raw!r}") from None
+    if value <= 0:
+        raise SettingError(f"{name} must be more than 0 days, got {raw!r}")
+    return value
+
+
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): how long each store keeps it, in
+    seconds; every value comes from a number of days and must be more than 0 (docs/security.md)."""
+
+    conversation_seconds: int   # CONVERSATION_RETENTION_DAYS (7): Redis tracker record expiry (EXPIRE)
+    unanswered_seconds: int     # UNANSWERED_RETENTION_DAYS (90): unanswered questions kept for officers
+    status_seconds: int         # STATUS_RETENTION_DAYS (365): an application's status, history, subscriptions
+    form_file_seconds: int      # FORM_FILE_RETENTION_DAYS (1): produced PDF/JSON files (swept)
+    consent_seconds: int        # CONSENT_RETENTION_DAYS (365): consent records (proof of consent)
+
+
+def load_privacy_settings(environ: Optional[Mapping[str, str]] = None) -> PrivacySettings:
+    """Raises SettingError naming the variable when a value is not a positive number."""
+    env = os.environ if environ is None else environ
+
+    def days(name: str, default: float) -> int:
+        return max(1, int(_positive(name, default, env) * DAY))
+
+    return PrivacySettings(
+        conversation_seconds=days("CONVERSATION_RETENTION_DAYS", 7),
+        unanswered_seconds=days("UNANSWERED_RETENTION_DAYS", 90),
+        status_seconds=days("STATUS_RETENTION_DAYS", 365),
+        form_file_seconds=days("FORM_FILE_RETENTION_DAYS", 1),
+        consent_seconds=days("CONSENT_RETENTION_DAYS", 365),
+    )
