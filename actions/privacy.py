@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -36,11 +39,18 @@ logger = logging.getLogger(__name__)
 
 QUESTION_SLOT, PENDING_SLOT, VERSION_SLOT = "privacy_question", "privacy_pending", "privacy_notice_version"
 AGREE, REFUSE, CONFIRM_ERASE = "consent_agree", "consent_refuse", "erase_confirm"
-DEFAULT_VERSION = "unknown"
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "bot" / "domain" / "privacy.yml"
+
+
+@lru_cache(maxsize=1)
+def current_version() -> str:
+    """The notice version declared in the domain (the slot's initial value)."""
+    slots = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["slots"]
+    return str(slots[VERSION_SLOT]["initial_value"])
 
 
 def notice_version(tracker: Tracker) -> str:
-    return tracker.get_slot(VERSION_SLOT) or DEFAULT_VERSION
+    return tracker.get_slot(VERSION_SLOT) or current_version()
 
 
 def has_consent(tracker: Tracker, purpose: str) -> bool:

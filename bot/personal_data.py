@@ -34,9 +34,8 @@ from applications.codes import normalize_phone
 from applications.store import StatusStore
 from bot.consent import ConsentStore
 from bot.settings import load_settings, load_status_settings
-from bot.tracker_store import REDIS_KEY_PREFIX
 from bot.unanswered import erase_questions, read_unanswered
-from bot.privacy import mask
+from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
 from forms import retention
 
 

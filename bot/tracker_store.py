@@ -25,13 +25,13 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT
+from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT, TRACKER_KEY_PREFIX
 from bot.settings import load_privacy_settings
 
 ERASED = "[đã xóa]"
 # Slots whose values say nothing about the citizen and which the form machinery reads back.
 KEPT_SLOTS = {ERASE_SLOT, ERASE_ALL_SLOT, "requested_slot"}
-REDIS_KEY_PREFIX = "tracker:tracker:"
+REDIS_KEY_PREFIX = TRACKER_KEY_PREFIX
 
 
 def after_last_erasure(tracker: DialogueStateTracker, slots: Any) -> Optional[DialogueStateTracker]:
