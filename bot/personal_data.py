@@ -17,7 +17,8 @@ subscriptions to that phone). For each conversation id, in this order:
 
 Application records themselves (``app:{code}``) belong to the one-stop system that pushes them and
 are not erased here; they expire by ``STATUS_RETENTION_DAYS``. Without Redis only 4. (file) and 5. are
-reachable from another process; the in-memory conversation is erased by the tracker store itself.
+reachable from another process; the in-memory conversation is erased by the tracker store itself,
+and the in-memory consent records by the action server (the process that holds them).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from redis.asyncio import Redis as AsyncRedis
 
 from applications.codes import normalize_phone
 from applications.store import StatusStore
-from bot.consent import ConsentStore
+from bot.consent import consent_store
 from bot.settings import load_settings, load_status_settings
 from bot.unanswered import erase_questions, read_unanswered
 from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
@@ -101,7 +102,7 @@ def _data_dir() -> Path:
 async def export(subject: Subject) -> Dict[str, Any]:
     """Everything held about the subject, as JSON-ready data (for the citizen, given at the desk)."""
     client = _sync_redis()
-    consent = ConsentStore(client) if client is not None else None
+    consent = consent_store()  # Redis, or this process's memory without REDIS_URL
     out: Dict[str, Any] = {"conversations": {}, "subscriptions": [], "unanswered": [], "form_files": []}
     asked: List[str] = []
     for sender in subject.sender_ids:
@@ -112,7 +113,7 @@ async def export(subject: Subject) -> Dict[str, Any]:
                 {"from": "citizen" if e["event"] == "user" else "assistant", "text": e.get("text"), "at": e.get("timestamp")}
                 for e in events if e.get("event") in ("user", "bot")
             ],
-            "consent": consent.records(sender) if consent else {},
+            "consent": consent.records(sender),
         }
         for path in retention.files_of(_data_dir(), sender):
             item: Dict[str, Any] = {"file": path.name}
@@ -144,7 +145,7 @@ async def erase(subject: Subject, asked: Sequence[str] = ()) -> Dict[str, int]:
         asked += questions_in(_tracker_events(client, sender))
         if client is not None:
             counts["conversations"] += int(client.delete(REDIS_KEY_PREFIX + sender))
-            counts["consent"] += ConsentStore(client).erase(sender)
+        counts["consent"] += consent_store().erase(sender)
         counts["form_files"] += retention.erase_owner(_data_dir(), sender)
     counts["unanswered"] = erase_questions(asked)
     counts["subscriptions"] = await unsubscribe_all(subject)

@@ -300,3 +300,22 @@ def test_sms_notices_fit_three_segments_without_diacritics(name):
 
 def test_xoa_on_sms_asks_for_erasure():
     assert keyword_message("XOA") == keyword_message("xóa") == keyword_message("Xoa du lieu") == "/erase_my_data"
+
+
+async def test_without_redis_the_in_memory_stores_forget_too(monkeypatch, tmp_path):
+    """The embedded default (no REDIS_URL): consent in the action server's memory, the conversation in
+    the in-memory tracker store; both are gone after an erasure."""
+    from bot.consent import consent_store
+    from bot.tracker_store import ErasingInMemoryTrackerStore
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    consent_store().record("web-g", "form", True, current_version())
+    counts = await personal_data.erase(personal_data.Subject.of(sender="web-g"))
+    assert counts["consent"] == 1 and consent_store().records("web-g") == {}
+    store = ErasingInMemoryTrackerStore(DOMAIN)
+    tracker = DialogueStateTracker.from_events("web-g", [
+        UserUttered("số tôi 0912345678", timestamp=1.0), SlotSet(ERASE_ALL_SLOT, 2.0, timestamp=2.0),
+        ActionExecuted("action_listen", timestamp=2.1)], DOMAIN.slots)
+    await store.save(tracker)
+    assert "0912345678" not in json.dumps([e.as_dict() for e in (await store.retrieve("web-g")).events], ensure_ascii=False)
