@@ -82,3 +82,12 @@ def test_saying_no_to_the_erasure_keeps_everything(assistant):
     assistant.say(sender, "xóa dữ liệu của tôi")
     assert "không xóa gì" in texts(assistant.say(sender, "không"))
     assert "xin chào" in [e.get("text") for e in stored(assistant, sender)["events"] if e["event"] == "user"]
+
+
+def test_erasure_asked_in_the_middle_of_a_lookup_stops_it_and_asks_to_confirm(assistant):
+    say = assistant.conversation()
+    say('/consent_agree{"privacy_purpose": "status"}')
+    assert "mã hồ sơ" in texts(say("hồ sơ của tôi đến đâu rồi"))
+    reply = say("xóa dữ liệu của tôi")
+    assert "không thể hoàn tác" in texts(reply) and "/erase_confirm" in buttons(reply)
+    assert "không xóa gì" in texts(say("không"))
