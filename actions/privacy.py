@@ -63,7 +63,7 @@ def ask_consent(dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str
     dispatcher.utter_message(
         response=f"utter_privacy_notice_{purpose}",
         conversation_days=_days(kept.conversation_seconds), form_file_days=_days(kept.form_file_seconds),
-        status_days=_days(kept.status_seconds),
+        status_days=_days(kept.status_seconds), controller=kept.controller,
     )
     return [SlotSet(PENDING_SLOT, f"{purpose}:{target}" if target else purpose), SlotSet(QUESTION_SLOT, True)]
 

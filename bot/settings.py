@@ -225,6 +225,7 @@ class PrivacySettings:
     status_seconds: int         # STATUS_RETENTION_DAYS (365): an application's status, history, subscriptions
     form_file_seconds: int      # FORM_FILE_RETENTION_DAYS (1): produced PDF/JSON files (swept)
     consent_seconds: int        # CONSENT_RETENTION_DAYS (365): consent records (proof of consent)
+    controller: str = "đơn vị vận hành Trợ lý dịch vụ công"  # PRIVACY_CONTROLLER: named in the notices
 
 
 def load_privacy_settings(environ: Optional[Mapping[str, str]] = None) -> PrivacySettings:
@@ -240,4 +241,5 @@ def load_privacy_settings(environ: Optional[Mapping[str, str]] = None) -> Privac
         status_seconds=days("STATUS_RETENTION_DAYS", 365),
         form_file_seconds=days("FORM_FILE_RETENTION_DAYS", 1),
         consent_seconds=days("CONSENT_RETENTION_DAYS", 365),
+        controller=(env.get("PRIVACY_CONTROLLER") or "").strip() or PrivacySettings.controller,
     )

@@ -12,6 +12,7 @@ import requests
 
 from bot.consent import consent_key
 from bot.privacy import TRACKER_KEY_PREFIX
+from bot.settings import load_privacy_settings
 from tests.conftest import ASSISTANT_REDIS_DB, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.slow
@@ -40,6 +41,7 @@ def test_notice_then_consent_then_the_form(assistant):
     reply = assistant.say(sender, "điền tờ khai khai sinh cho con")
     notice = texts(reply)
     assert "dữ liệu cá nhân" in notice and "xóa dữ liệu của tôi" in notice and "(1/" not in notice
+    assert load_privacy_settings().controller in notice and "{" not in notice  # who, and no unfilled slot
     assert buttons(reply) == ["/consent_agree", "/consent_refuse"]
     assert (stored(assistant, sender).get("active_loop") or {}).get("name") is None  # nothing collected yet
     reply = texts(assistant.say(sender, "đồng ý"))
