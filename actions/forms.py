@@ -18,9 +18,10 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.privacy import ERASE_SLOT, mask_value
-from bot.settings import load_form_settings
+from bot.settings import load_form_settings, load_privacy_settings
 from bot.text import fold
 from forms import engine
+from forms import retention
 from forms.output import produce, sms_text, summary_text
 from forms.spec import (
     ACTIVE_SLOT,
@@ -321,15 +322,25 @@ class ActionStartForm(Action):
                 buttons=FORM_BUTTONS,
             )
             return []
-        dispatcher.utter_message(
-            text=(
-                f"Mình sẽ cùng bạn điền {spec.short_title.lower()} theo {spec.template}, từng mục một. "
-                "Bạn có thể trả lời nhiều mục trong một tin nhắn (ví dụ: “tên Nguyễn Minh Khang, sinh ngày 12/3/2024, "
-                "giới tính nam”), sửa bất cứ lúc nào (“sửa ngày sinh thành …”), hỏi thêm giữa chừng, hoặc nhắn “hủy” để dừng."
-            )
+        from actions.privacy import ask_consent, has_consent
+
+        if not has_consent(tracker, "form"):
+            # no personal data is asked for before the citizen has read the notice and agreed
+            return ask_consent(dispatcher, tracker, "form", spec.id)
+        return begin_form(dispatcher, spec)
+
+
+def begin_form(dispatcher: CollectingDispatcher, spec: FormSpec) -> List[EventType]:
+    """Say how the form works and start it (the citizen has agreed to the notice)."""
+    dispatcher.utter_message(
+        text=(
+            f"Mình sẽ cùng bạn điền {spec.short_title.lower()} theo {spec.template}, từng mục một. "
+            "Bạn có thể trả lời nhiều mục trong một tin nhắn (ví dụ: “tên Nguyễn Minh Khang, sinh ngày 12/3/2024, "
+            "giới tính nam”), sửa bất cứ lúc nào (“sửa ngày sinh thành …”), hỏi thêm giữa chừng, hoặc nhắn “hủy” để dừng."
         )
-        # the procedure the form belongs to: "lệ phí bao nhiêu?" in the middle of the form is about it
-        return [SlotSet(ACTIVE_SLOT, time.time()), SlotSet("procedure", spec.procedure), FollowupAction(spec.form)]
+    )
+    # the procedure the form belongs to: "lệ phí bao nhiêu?" in the middle of the form is about it
+    return [SlotSet(ACTIVE_SLOT, time.time()), SlotSet("procedure", spec.procedure), FollowupAction(spec.form)]
 
 
 def _finished_spec(tracker: Tracker) -> Optional[FormSpec]:
@@ -351,7 +362,9 @@ class ActionSubmitForm(Action):
             return []  # cancelled or expired: already said and cleaned
         values = values_of(tracker, spec)
         settings = load_form_settings()
+        retention.sweep(settings.data_dir, load_privacy_settings().form_file_seconds)
         produced = produce(spec, values, settings.data_dir)
+        retention.register(settings.data_dir, tracker.sender_id, produced.pdf.stem)
         keep = bool(tracker.get_slot(KEEP_SLOT))
         channel = tracker.get_latest_input_channel() or ""
         logger.info("form %s produced: %s (channel %s, keep %s)", spec.form, produced.code, channel, keep)

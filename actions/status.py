@@ -37,6 +37,9 @@ STOP_SLOT, TRIES_SLOT = "status_stop", "status_tries"
 VERIFIED_SLOT, OFFER_SLOT = "status_verified_code", "status_offer"
 MAX_TRIES = 3
 STOP_INTENTS = {"deny", "goodbye", "unsubscribe", "human_handoff", "thank"}
+# personal-data requests in the middle of a lookup: the lookup stops and the request is served
+PRIVACY_FOLLOWUPS = {"erase_my_data": "action_privacy_erase_ask", "withdraw_consent": "action_privacy_withdraw",
+                     "sent_photo": "utter_privacy_no_photos"}
 OTHER_QUESTIONS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
                    "ask_overview", "inform_procedure"}
 STOP_WORDS = {"thoi", "huy", "dung", "khong tra nua", "thoat"}
@@ -66,7 +69,8 @@ def is_sms(tracker: Tracker, settings: StatusSettings) -> bool:
 
 def wants_to_stop(tracker: Tracker) -> bool:
     text = fold(latest_text(tracker)).strip(" .!")
-    return latest_intent(tracker) in STOP_INTENTS or text in STOP_WORDS or text.startswith("thoi ")
+    intent = latest_intent(tracker)
+    return intent in STOP_INTENTS or intent in PRIVACY_FOLLOWUPS or text in STOP_WORDS or text.startswith("thoi ")
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -157,6 +161,8 @@ class ActionCheckStatus(Action):
         if tracker.get_slot(STOP_SLOT):
             if latest_intent(tracker) == "unsubscribe":
                 return _reset() + await ActionUnsubscribeStatus().run(dispatcher, tracker, domain)
+            if latest_intent(tracker) in PRIVACY_FOLLOWUPS:
+                return _reset() + [FollowupAction(PRIVACY_FOLLOWUPS[latest_intent(tracker)])]
             dispatcher.utter_message(response="utter_status_stopped")
             if latest_intent(tracker) in OTHER_QUESTIONS:  # the citizen asked something else: answer it
                 return _reset() + [FollowupAction("action_answer_procedure")]

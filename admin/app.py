@@ -20,6 +20,7 @@ import jinja2
 from aiohttp import web
 
 from admin import auth, dashboard, excel, inbox
+from admin import personal_data as personal_data_routes
 from admin.forms import CHANNEL_NAMES, EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES, TOPIC_NAMES, channel_cells, special_case_cells
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
@@ -742,5 +743,6 @@ def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trus
     app.router.add_get(f"/{kinds}/{{id:[a-z0-9-]+}}", item_edit)
     app.router.add_post(f"/{kinds}/{{id:[a-z0-9-]+}}", item_save)
     app.router.add_post(f"/{kinds}/{{id:[a-z0-9-]+}}/delete", item_delete)
+    personal_data_routes.add_routes(app)
     app.router.add_static("/static/", HERE / "static")
     return app

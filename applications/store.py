@@ -14,6 +14,11 @@ then event id, decide), and one notification per subscriber is appended to the n
 in the same step (on the channel's stream ``notif:stream:{channel}``), so a status change can never be
 stored without its notifications or vice versa. (The stream names are computed in the script: one
 Redis, not Redis Cluster.)
+
+Retention (``STATUS_RETENTION_DAYS``, bot/settings.py): every applied change sets the EXPIRE of the
+application's hash, history and subscriber set to that time (counted from when the change arrived,
+not from the event time the one-stop system gives); a subscription sets the EXPIRE of both subscription sets the same way. An application nobody has
+changed or subscribed to for that long is gone from Redis.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from redis.asyncio import Redis
 
 from applications.events import StatusEvent
 from bot.privacy import mask_phone
+from bot.settings import load_privacy_settings
 from notifications.stream import STREAM_MAXLEN, STREAM_PREFIX, stream_key
 
 EVENT_TTL_SECONDS = 90 * 24 * 3600
@@ -84,9 +90,10 @@ def sub_member(channel: str, recipient: str) -> str:
 
 
 class StatusStore:
-    def __init__(self, redis: Redis, prefix: str = "") -> None:
+    def __init__(self, redis: Redis, prefix: str = "", retention_seconds: Optional[int] = None) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.retention = retention_seconds or load_privacy_settings().status_seconds
         self._apply = redis.register_script(_APPLY)
 
     def _key(self, *parts: str) -> str:
@@ -116,7 +123,16 @@ class StatusStore:
         args = [event.event_id, event.event_time_ms, history, EVENT_TTL_SECONDS, STREAM_MAXLEN,
                 self.prefix + STREAM_PREFIX, len(static) // 2, *static, *current]
         result = await self._apply(keys=keys, args=args)
-        return result.decode() if isinstance(result, bytes) else result
+        result = result.decode() if isinstance(result, bytes) else result
+        if result != "duplicate":
+            await self._enforce_retention(event.code)
+        return result
+
+    async def _enforce_retention(self, code: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for key in (self._key("app", code), self._key("app", code, "history"), self._key("app", code, "subs")):
+                pipe.expire(key, self.retention)
+            await pipe.execute()
 
     async def get(self, code: str) -> Optional[Application]:
         raw = await self.redis.hgetall(self._key("app", code))
@@ -138,7 +154,9 @@ class StatusStore:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.sadd(self._key("app", code, "subs"), member)
             pipe.sadd(self._key("subs", member), code)
-            added, _ = await pipe.execute()
+            pipe.expire(self._key("app", code, "subs"), self.retention)
+            pipe.expire(self._key("subs", member), self.retention)
+            added, *_ = await pipe.execute()
         return bool(added)
 
     async def unsubscribe(self, channel: str, recipient: str, code: Optional[str] = None) -> int:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.settings import Settings
+from bot.settings import Settings, load_privacy_settings
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,9 @@ def endpoints(settings: Settings, action_url: str) -> Dict[str, Any]:
     }
     if settings.redis_url:
         config["tracker_store"] = {
-            **redis_store(settings.redis_url, "tracker"), "type": "bot.tracker_store.ErasingRedisTrackerStore"
+            **redis_store(settings.redis_url, "tracker"), "type": "bot.tracker_store.ErasingRedisTrackerStore",
+            # the conversation record expires this long after the last message (CONVERSATION_RETENTION_DAYS)
+            "record_exp": load_privacy_settings().conversation_seconds,
         }
         config["lock_store"] = redis_store(settings.redis_url, "lock")
     return config

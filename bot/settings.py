@@ -198,7 +198,7 @@ def load_form_settings() -> FormSettings:
 
 
 class SettingError(ValueError):
-    """A security setting has a value the assistant cannot use; the message names the variable."""
+    """A setting has a value the assistant cannot use; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -293,4 +293,50 @@ def load_security_settings(environ: Optional[Mapping[str, str]] = None) -> Secur
         webchat_session_days=days,
         admin_cookie_secure=_boolean(env, "ADMIN_COOKIE_SECURE", True),
         admin_trusted_proxies=_networks(env, "ADMIN_TRUSTED_PROXIES"),
+    )
+
+
+def _positive(name: str, default: float, environ: Mapping[str, str]) -> float:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number of days, got {raw!r}") from None
+    if value <= 0:
+        raise SettingError(f"{name} must be more than 0 days, got {raw!r}")
+    return value
+
+
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): how long each store keeps it, in
+    seconds; every value comes from a number of days and must be more than 0 (docs/security.md)."""
+
+    conversation_seconds: int   # CONVERSATION_RETENTION_DAYS (7): Redis tracker record expiry (EXPIRE)
+    unanswered_seconds: int     # UNANSWERED_RETENTION_DAYS (90): unanswered questions kept for officers
+    status_seconds: int         # STATUS_RETENTION_DAYS (365): an application's status, history, subscriptions
+    form_file_seconds: int      # FORM_FILE_RETENTION_DAYS (1): produced PDF/JSON files (swept)
+    consent_seconds: int        # CONSENT_RETENTION_DAYS (365): consent records (proof of consent)
+    controller: str = "đơn vị vận hành Trợ lý dịch vụ công"  # PRIVACY_CONTROLLER: named in the notices
+
+
+def load_privacy_settings(environ: Optional[Mapping[str, str]] = None) -> PrivacySettings:
+    """Raises SettingError naming the variable when a value is not a positive number."""
+    env = os.environ if environ is None else environ
+
+    def days(name: str, default: float) -> int:
+        return max(1, int(_positive(name, default, env) * DAY))
+
+    return PrivacySettings(
+        conversation_seconds=days("CONVERSATION_RETENTION_DAYS", 7),
+        unanswered_seconds=days("UNANSWERED_RETENTION_DAYS", 90),
+        status_seconds=days("STATUS_RETENTION_DAYS", 365),
+        form_file_seconds=days("FORM_FILE_RETENTION_DAYS", 1),
+        consent_seconds=days("CONSENT_RETENTION_DAYS", 365),
+        controller=(env.get("PRIVACY_CONTROLLER") or "").strip() or PrivacySettings.controller,
     )

@@ -5,7 +5,16 @@ action sets the slot ``form_erase_from`` to the time the form started. On every 
 between that time and the marker lose their personal content: what the citizen typed, what the
 assistant said back (summaries, links to the filled form), entity values and slot values. Intents,
 actions and timing stay, so the conversation still reads as a conversation and dialogue policies
-are unaffected. Used for both the Redis store (``REDIS_URL``) and the embedded in-memory one.
+are unaffected.
+
+When the citizen has their data erased (``xóa dữ liệu của tôi``, actions/privacy.py), the action
+sets ``personal_data_erased_at``: on save, everything before the last such marker is dropped and
+the stored record is replaced (Redis: deleted, then written again with only what follows).
+
+Retention: the Redis record expires ``CONVERSATION_RETENTION_DAYS`` after the last message
+(``record_exp``, Redis EXPIRE; bot/settings.py). Redis key: ``tracker:tracker:{conversation id}``
+(Rasa's own prefix after ours). Used for both the Redis store (``REDIS_URL``) and the embedded
+in-memory one.
 """
 
 from __future__ import annotations
@@ -16,11 +25,22 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy import ERASE_SLOT
+from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT, TRACKER_KEY_PREFIX
+from bot.settings import load_privacy_settings
 
 ERASED = "[đã xóa]"
 # Slots whose values say nothing about the citizen and which the form machinery reads back.
-KEPT_SLOTS = {ERASE_SLOT, "requested_slot"}
+KEPT_SLOTS = {ERASE_SLOT, ERASE_ALL_SLOT, "requested_slot"}
+REDIS_KEY_PREFIX = TRACKER_KEY_PREFIX
+
+
+def after_last_erasure(tracker: DialogueStateTracker, slots: Any) -> Optional[DialogueStateTracker]:
+    """The tracker reduced to the events from the last full-erasure marker on; None without one."""
+    events = list(tracker.events)
+    marks = [i for i, e in enumerate(events) if isinstance(e, SlotSet) and e.key == ERASE_ALL_SLOT and e.value is not None]
+    if not marks or marks[-1] == 0:
+        return None
+    return DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1]:], slots)
 
 
 def _spans(events: List[Any]) -> List[Tuple[float, float]]:
@@ -57,12 +77,20 @@ class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
         super().__init__(domain, event_broker=event_broker, **kwargs)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        tracker = after_last_erasure(tracker, self.domain.slots if self.domain else []) or tracker
         erase_finished_forms(tracker)
         await super().save(tracker)
 
 
 class ErasingRedisTrackerStore(RedisTrackerStore):
+    def __init__(self, domain: Any, *args: Any, record_exp: Optional[float] = None, **kwargs: Any) -> None:
+        super().__init__(domain, *args, record_exp=record_exp or load_privacy_settings().conversation_seconds, **kwargs)
+
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        erased = after_last_erasure(tracker, self.domain.slots if self.domain else [])
+        if erased is not None:
+            self.red.delete(self.key_prefix + tracker.sender_id)
+            tracker = erased
         erase_finished_forms(tracker)
         stored = self.red.get(self.key_prefix + tracker.sender_id)
         if stored is not None:
@@ -71,5 +99,5 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
             if prior is not None:
                 spans = _spans(list(prior.events)) + _spans(list(tracker.events))
                 erase_finished_forms(prior, spans)
-                self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(prior))
+                self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(prior), ex=self.record_exp)
         await super().save(tracker, timeout)

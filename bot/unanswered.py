@@ -1,7 +1,12 @@
 """Questions the assistant could not answer (or answered with low confidence), kept for officers.
 
-Stored in Redis (list ``unanswered``) when ``REDIS_URL`` is set, otherwise appended to
+Stored in Redis (list ``unanswered``, newest first) when ``REDIS_URL`` is set, otherwise appended to
 ``var/unanswered.jsonl``. The text is masked before it is stored.
+
+Retention (``UNANSWERED_RETENTION_DAYS``): each write drops the records older than that from the
+list's old end (and from the file) and sets the list's EXPIRE to the same time, so an idle list goes
+too; reads skip anything older. ``erase_questions`` removes the records of given questions (a
+citizen's erasure request: the records carry no sender id, so they are matched by masked text).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any, Dict, List, Optional
 import redis
 
 from bot.privacy import mask
-from bot.settings import load_settings
+from bot.settings import load_privacy_settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,63 @@ def _record(question: str, reason: str, channel: Optional[str], detail: Optional
     }
 
 
+def _too_old(entry: str, cutoff: dt.datetime) -> bool:
+    try:
+        return dt.datetime.fromisoformat(json.loads(entry)["at"]) < cutoff
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def _cutoff() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=load_privacy_settings().unanswered_seconds)
+
+
+def prune(client: redis.Redis) -> int:
+    """Drop the records older than the retention time from the list's old end; how many went."""
+    cutoff, removed = _cutoff(), 0
+    while True:
+        oldest = client.lindex(REDIS_KEY, -1)
+        if oldest is None or not _too_old(oldest.decode(), cutoff):
+            return removed
+        client.rpop(REDIS_KEY)
+        removed += 1
+
+
+def _prune_file(path: Path) -> None:
+    if not path.exists():
+        return
+    cutoff = _cutoff()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if line.strip() and not _too_old(line, cutoff)]
+    if len(kept) != len(lines):
+        path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+
+
+def erase_questions(questions: List[str]) -> int:
+    """Remove the records of these questions (as the citizen wrote them) from Redis and the file."""
+    masked = {mask(q)[:500] for q in questions if q and q.strip()}
+    if not masked:
+        return 0
+    settings = load_settings()
+    removed = 0
+    if settings.redis_url:
+        client = _client(settings.redis_url)
+        for raw in client.lrange(REDIS_KEY, 0, -1):
+            try:
+                question = json.loads(raw).get("question")
+            except ValueError:
+                continue
+            if question in masked:
+                removed += int(client.lrem(REDIS_KEY, 0, raw))
+    path = settings.data_dir / "unanswered.jsonl"
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        kept = [line for line in lines if not (line.strip() and json.loads(line).get("question") in masked)]
+        removed += len(lines) - len(kept)
+        path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    return removed
+
+
 def record_unanswered(
     question: str, reason: str, channel: Optional[str] = None, detail: Optional[Dict[str, Any]] = None
 ) -> None:
@@ -47,12 +109,16 @@ def record_unanswered(
     settings = load_settings()
     try:
         if settings.redis_url:
-            _client(settings.redis_url).lpush(REDIS_KEY, entry)
+            client = _client(settings.redis_url)
+            client.lpush(REDIS_KEY, entry)
+            client.expire(REDIS_KEY, load_privacy_settings().unanswered_seconds)
+            prune(client)
             return
     except Exception as error:  # Redis down: fall back to the file, say so once per record
         logger.warning("unanswered question kept in file, Redis unavailable: %s", error.__class__.__name__)
     path = settings.data_dir / "unanswered.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
+    _prune_file(path)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(entry + "\n")
 
@@ -68,4 +134,5 @@ def read_unanswered(limit: int = 1000) -> List[Dict[str, Any]]:
     path: Path = settings.data_dir / "unanswered.jsonl"
     if path.exists():
         entries += path.read_text(encoding="utf-8").splitlines()[-limit:]
-    return [json.loads(e) for e in entries if e.strip()]
+    cutoff = _cutoff()
+    return [json.loads(e) for e in entries if e.strip() and not _too_old(e, cutoff)]

@@ -163,6 +163,11 @@ def option_choice(text: str, options: Sequence[str]) -> Optional[str]:
 
 HELP_MESSAGE = "/greet"
 UNSUBSCRIBE_MESSAGE = "/unsubscribe"
+ERASE_MESSAGE = "/erase_my_data"
+# what a chat channel sends instead of a photo it received (the photo itself is never fetched or kept)
+PHOTO_MESSAGE = "/sent_photo"
+# keywords that are SMS syntax only: in a chat "hủy" cancels a form and "xóa" is ordinary text
+SMS_ONLY_MESSAGES = {UNSUBSCRIBE_MESSAGE, ERASE_MESSAGE}
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_/]{1,39}")
 
 
@@ -173,7 +178,8 @@ def _keyword_key(text: str) -> str:
 def keyword_message(text: str) -> Optional[str]:
     """The message for the assistant when ``text`` is keyword syntax, else ``None``.
 
-    ``HD`` (or ``HELP``, ``TRO GIUP``) -> "/greet"; ``HUY`` -> "/unsubscribe";
+    ``HD`` (or ``HELP``, ``TRO GIUP``) -> "/greet"; ``HUY`` -> "/unsubscribe"; ``XOA`` (or ``XOA DU LIEU``)
+    -> "/erase_my_data";
     ``TRACUU <ma ho so>`` (also ``TRA CUU``) -> '/check_status{"application_code": "<MA>"}';
     ``TRACUU`` alone -> "/check_status". Any case, with or without diacritics ("Tra cứu", "hủy").
     """
@@ -182,6 +188,8 @@ def keyword_message(text: str) -> Optional[str]:
         return HELP_MESSAGE
     if key in {"HUY", "HUY DK", "HUY DANG KY", "STOP"}:
         return UNSUBSCRIBE_MESSAGE
+    if key in {"XOA", "XOA DU LIEU", "XOA DL", "XOA DU LIEU CUA TOI"}:
+        return ERASE_MESSAGE
     match = re.fullmatch(r"TRA ?CUU(?:[ :]+(.+))?", key)
     if not match:
         return None

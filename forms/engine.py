@@ -34,6 +34,7 @@ INTERRUPTING_INTENTS = {
     "ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
     "ask_overview", "inform_procedure", "check_status", "greet", "goodbye", "thank", "bot_challenge",
     "human_handoff", "out_of_scope", "start_form", "subscribe_status", "unsubscribe",
+    "sent_photo", "erase_my_data", "withdraw_consent",  # personal data (actions/privacy.py)
 }
 INTENT_CONFIDENCE = 0.6
 

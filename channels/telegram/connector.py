@@ -36,7 +36,7 @@ from channels.common import (
     same_secret,
     webhook_blueprint,
 )
-from channels.formatting import HELP_MESSAGE, UNSUBSCRIBE_MESSAGE, keyword_message
+from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, keyword_message
 from channels.store import ChannelStore
 from channels.telegram.client import API_BASE, TelegramClient
 
@@ -70,10 +70,14 @@ def message_for_text(text: str) -> Optional[str]:
             return keyword
         return rest or name  # "/foo bar" -> "bar": typed text never names an intent
     keyword = keyword_message(text)
-    # "hủy" also cancels a form in a chat: typed HUY stays text here (the /huy command unsubscribes)
-    if keyword and keyword != UNSUBSCRIBE_MESSAGE:
+    # "hủy" also cancels a form in a chat: typed HUY/XOA stay text here (the /huy command unsubscribes)
+    if keyword and keyword not in SMS_ONLY_MESSAGES:
         return keyword
     return text.lstrip("/") or None
+
+
+def _is_image(document: Any) -> bool:
+    return bool(document is not None and str(getattr(document, "mime_type", "") or "").startswith("image/"))
 
 
 class TelegramOutput(OutputChannel):
@@ -166,6 +170,11 @@ class TelegramInput(InputChannel):
             text = message_for_text(update.message.text)
             if not text:
                 return
+        elif update.message is not None and (update.message.photo or _is_image(update.message.document)):
+            # a photo (often of an identity document: sensitive data) is never downloaded nor kept:
+            # the assistant only learns that one was sent, and declines it
+            chat = update.message.chat.id
+            text = PHOTO_MESSAGE
         else:
             logger.debug("telegram: update %s ignored (neither text nor button)", update.update_id)
             return

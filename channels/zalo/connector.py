@@ -39,7 +39,7 @@ from channels.common import (
     webhook_blueprint,
     with_retries,
 )
-from channels.formatting import HELP_MESSAGE, UNSUBSCRIBE_MESSAGE, keyword_message, numbered_options, option_choice, options_hint
+from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, UNSUBSCRIBE_MESSAGE, keyword_message, numbered_options, option_choice, options_hint
 from channels.store import ChannelStore
 from channels.zalo.client import API_BASE, OAUTH_BASE, TEXT_LIMIT, ZaloClient, ZaloError
 from channels.zalo.signature import valid_signature
@@ -51,6 +51,10 @@ SENDER_PREFIX = "zalo:"
 MAX_TEMPLATE_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
 MAX_BUTTON_PAYLOAD = 1000
+
+
+# events whose content the assistant never takes in: photos (declined, see _handle)
+PHOTO_EVENTS = {"user_send_image"}
 
 
 def sender_id(user_id: str) -> str:
@@ -182,7 +186,7 @@ class ZaloInput(InputChannel):
         name = event.get("event_name")
         if not isinstance(name, str) or not name or len(name) > 64:
             raise Rejected(400, "event_name missing or not a string")
-        if name == "user_send_text":
+        if name == "user_send_text" or name in PHOTO_EVENTS:
             return "zalo:msg:" + text_field(event, "message", "msg_id", limit=128)
         if name in {"follow", "unfollow"}:
             follower = text_field(event, "follower", "id", limit=64)
@@ -203,11 +207,16 @@ class ZaloInput(InputChannel):
                 text = chosen
             else:
                 keyword = keyword_message(text)
-                # "hủy" also cancels a form in a chat: only TRACUU/HD are keywords here (HUY is SMS only)
-                text = keyword if keyword and keyword != UNSUBSCRIBE_MESSAGE else text
+                # "hủy" also cancels a form in a chat: only TRACUU/HD are keywords here (HUY, XOA are SMS only)
+                text = keyword if keyword and keyword not in SMS_ONLY_MESSAGES else text
             if not text:
                 return
             output: OutputChannel = ZaloOutput(self.client, self.store, self.use_template)
+        elif name in PHOTO_EVENTS:
+            # a photo (often of an identity document: sensitive data) is never fetched nor kept: the
+            # assistant only learns that one was sent, and declines it
+            sender = sender_id(str(event["sender"]["id"]))
+            text, output = PHOTO_MESSAGE, ZaloOutput(self.client, self.store, self.use_template)
         elif name == "follow":
             sender = sender_id(str(event["follower"]["id"]))
             text, output = HELP_MESSAGE, ZaloOutput(self.client, self.store, self.use_template)
@@ -229,6 +238,8 @@ class ZaloInput(InputChannel):
                 if event["event_name"] == "user_send_text":
                     text_field(event, "sender", "id", limit=64)
                     text_field(event, "message", "text", limit=2000)
+                elif event["event_name"] in PHOTO_EVENTS:
+                    text_field(event, "sender", "id", limit=64)
             except Rejected as rejected:
                 return rejected.response("zalo")
             if key is None:

@@ -153,3 +153,31 @@ def test_gateway_outage_is_retried(channels_assistant, fake_sms):
     gateway_message(channels_assistant, phone, "hd")
     assert_sms_shape(fake_sms.wait_texts(number))
     assert len(fake_sms.received(lambda e: e.get("rejected") == "failure" and e["body"]["to"] == number)) == 1
+
+
+def test_tracuu_first_gets_the_notice_in_sms_limits_then_the_lookup_goes_on(channels_assistant, fake_sms):
+    phone, number = new_phone()
+    gateway_message(channels_assistant, phone, "TRACUU H56.22-250315-0009")
+    notice = fake_sms.wait_replies(number)[0]
+    assert_sms_shape(notice)
+    whole = "\n".join(notice)
+    assert "dong y" in whole.lower() and "XOA" in whole and "1. Dong y" in whole and "..." not in whole
+    gateway_message(channels_assistant, phone, "1")  # agree: the code the request carried is looked up
+    answer = "\n".join(fake_sms.wait_replies(number, 2)[1])
+    assert "ma ho so" not in answer.lower() or "khong" in answer.lower()  # not asked for the code again
+    assert user_texts(channels_assistant.url, f"sms:{number}")[1] == "/consent_agree"
+
+
+def test_xoa_keyword_erases_the_conversation_after_confirmation(channels_assistant, fake_sms):
+    phone, number = new_phone()
+    gateway_message(channels_assistant, phone, "le phi khai sinh bao nhieu")
+    fake_sms.wait_replies(number, 1)
+    gateway_message(channels_assistant, phone, "XOA")
+    question = fake_sms.wait_replies(number, 2)[1]
+    assert_sms_shape(question)
+    assert "Khong the hoan tac" in "\n".join(question)
+    gateway_message(channels_assistant, phone, "1")
+    done = fake_sms.wait_replies(number, 3)[2]
+    assert_sms_shape(done)
+    assert "Da xoa" in "\n".join(done)
+    assert user_texts(channels_assistant.url, f"sms:{number}") == []  # the stored conversation is gone

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.channels.conftest import TELEGRAM_SECRET
-from tests.channels.helpers import post, server_alive, user_intents, user_texts
+from tests.channels.helpers import post, server_alive, tracker_events, user_intents, user_texts
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +150,19 @@ def test_webhook_registered_at_start_with_the_secret_token(channels_assistant, f
     calls = fake_telegram.wait_for(lambda e: e["method"] == "setWebhook" and e["params"].get("url") == TELEGRAM_WEBHOOK_URL)
     assert calls[0]["params"]["secret_token"] == TELEGRAM_SECRET
 
+
+
+def test_a_photo_is_declined_and_never_stored(channels_assistant, fake_telegram):
+    """A photo (often of an identity card: sensitive data) gets a polite refusal; neither the photo's
+    file id nor its caption reaches the stored conversation."""
+    chat = next(_chat_ids)
+    update = text_update(chat, "x")
+    del update["message"]["text"]
+    update["message"]["caption"] = "căn cước 001088012345"
+    update["message"]["photo"] = [{"file_id": "PHOTO-FILE-ID", "file_unique_id": "u1", "width": 90, "height": 60}]
+    assert send(channels_assistant, update).status_code == 200
+    replies = fake_telegram.wait_sent(chat)
+    assert "không nhận ảnh" in replies[0]["text"] and "không lưu" in replies[0]["text"]
+    stored = json.dumps(tracker_events(channels_assistant.url, f"telegram:{chat}"), ensure_ascii=False)
+    assert "PHOTO-FILE-ID" not in stored and "001088012345" not in stored
+    assert user_intents(channels_assistant.url, f"telegram:{chat}") == ["sent_photo"]

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.channels.conftest import ZALO_APP_ID, ZALO_OA_SECRET
-from tests.channels.helpers import post, server_alive, user_intents, user_texts
+from tests.channels.helpers import post, server_alive, tracker_events, user_intents, user_texts
 from tests.fakes.zalo import follow_event, signed, text_event
 
 pytestmark = pytest.mark.slow
@@ -176,3 +176,21 @@ def test_burst_of_events_each_acknowledged_within_zalos_2_seconds(channels_assis
     print(f"\nzalo burst of 20: ack median {acks[10]*1000:.0f} ms, max {acks[-1]*1000:.0f} ms; "
           f"all 20 replies delivered after {all_replied:.1f} s")
     assert acks[-1] < 2.0
+
+
+def test_a_photo_is_declined_and_never_stored(channels_assistant, fake_zalo):
+    """A photo (often of an identity card: sensitive data) is not fetched: a polite refusal, and
+    the photo's URL never reaches the stored conversation."""
+    import json
+
+    user = new_user()
+    event = {"app_id": ZALO_APP_ID, "event_name": "user_send_image", "timestamp": str(int(time.time() * 1000)),
+             "sender": {"id": user}, "recipient": {"id": "oa"},
+             "message": {"msg_id": f"img-{user}", "text": "",
+                         "attachments": [{"type": "image", "payload": {"url": "https://photo.zalo.example/cccd.jpg"}}]}}
+    assert deliver(channels_assistant, event).status_code == 200
+    replies = fake_zalo.wait_messages(user)
+    assert "không nhận ảnh" in replies[0]["text"]
+    stored = json.dumps(tracker_events(channels_assistant.url, f"zalo:{user}"), ensure_ascii=False)
+    assert "cccd.jpg" not in stored
+    assert user_intents(channels_assistant.url, f"zalo:{user}") == ["sent_photo"]

@@ -34,6 +34,17 @@ def tracker(slots=None, text="", intent="fill_form", events=None, channel="rest"
     return Tracker("s1", slots or {}, latest, events, False, None, {"name": active} if active else {}, events[-1].get("name") if events else None)
 
 
+@pytest.fixture
+def consented():
+    """The citizen of these trackers ("s1") agreed to the form notice (bot/consent.py, in memory)."""
+    from actions.privacy import current_version
+    from bot.consent import consent_store
+
+    consent_store().record("s1", "form", True, current_version())
+    yield
+    consent_store().erase("s1")
+
+
 def validator(form=FORM):
     return next(cls for cls in VALIDATORS if cls.form_name == form)()
 
@@ -125,7 +136,7 @@ def test_nothing_is_produced_without_confirmation(data_dir: Path):
     [("điền tờ khai khai sinh", "form_khai_sinh"), ("dien to khai xac nhan tinh trang hon nhan", "form_xac_nhan_hon_nhan"),
      ("điền mẫu CT01", "form_ct01"), ("làm tờ khai đăng ký tạm trú", "form_ct01")],
 )
-def test_start_picks_the_form(text, expected):
+def test_start_picks_the_form(text, expected, consented):
     events = ActionStartForm().run(CollectingDispatcher(), tracker({}, text, "start_form", active=None), {})
     assert {"event": "followup", "timestamp": None, "name": expected} in events
 

@@ -30,6 +30,8 @@ class Chat:
         self.assistant = assistant
         self.sender = f"test-forms-{uuid.uuid4().hex[:10]}"
         self.last: List[Dict] = []
+        # the citizen agreed to the form notice (the notice itself: tests/test_privacy_conversations.py)
+        self.assistant.say(self.sender, '/consent_agree{"privacy_purpose": "form"}')
 
     def __call__(self, text: str) -> str:
         self.last = self.assistant.say(self.sender, text)

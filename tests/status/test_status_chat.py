@@ -37,12 +37,16 @@ def application():
         sync.delete(key)
 
 
+CONSENT = '/consent_agree{"privacy_purpose": "status"}'
+
+
 def texts(replies):
     return " ".join(r.get("text") or "" for r in replies)
 
 
 def test_the_assistant_asks_for_the_code_then_the_last_4_digits(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     assert "mã hồ sơ" in texts(say("hồ sơ của tôi đến đâu rồi"))
     assert "4 số cuối" in texts(say(application.lower()))
     answer = texts(say("5678"))
@@ -52,15 +56,18 @@ def test_the_assistant_asks_for_the_code_then_the_last_4_digits(assistant, appli
 
 def test_code_in_the_first_message(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     assert "4 số cuối" in texts(say(f"tra cứu hồ sơ {application} giúp tôi"))
     assert "Đang xử lý" in texts(say("số cuối là 5678"))
 
 
 def test_wrong_digits_and_unknown_code_look_the_same(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     say(f"tra cứu hồ sơ {application}")
     wrong = texts(say("1111"))
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     say("tra cứu hồ sơ H99.99-999999-9999")
     unknown = texts(say("5678"))
     assert wrong == unknown and "không tìm thấy" in wrong
@@ -68,6 +75,7 @@ def test_wrong_digits_and_unknown_code_look_the_same(assistant, application):
 
 def test_the_citizen_can_stop_and_the_web_chat_cannot_subscribe(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     say("kiểm tra tình trạng hồ sơ giúp tôi")
     assert "dừng tra cứu" in texts(say("thôi"))
     say(f"tra cứu hồ sơ {application}")
@@ -77,6 +85,7 @@ def test_the_citizen_can_stop_and_the_web_chat_cannot_subscribe(assistant, appli
 
 def test_a_sender_is_cut_off_after_5_failed_checks(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     for attempt in range(5):
         say(f"tra cứu hồ sơ {application}")
         assert "không tìm thấy" in texts(say(f"{attempt:04d}"))
@@ -86,6 +95,7 @@ def test_a_sender_is_cut_off_after_5_failed_checks(assistant, application):
 
 def test_another_question_during_the_query_is_answered(assistant, application):
     say = assistant.conversation()
+    say(CONSENT)  # the citizen agreed to the status notice (tests/test_privacy_conversations.py shows it)
     say("tra cứu hồ sơ giúp tôi")
     replies = texts(say("lệ phí đăng ký khai sinh là bao nhiêu?"))
     assert "dừng tra cứu" in replies and "khai sinh" in replies.lower()

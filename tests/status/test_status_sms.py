@@ -81,15 +81,19 @@ def test_tracuu_subscribe_notify_and_huy(sms_assistant):
         "event_time": "2025-03-16T09:00:00+07:00", "appointment_date": "2025-03-25"}))))
 
     sms_in(assistant, PHONE, f"tracuu {code.lower()}")
-    answer = next_reply(gateway, NUMBER, 0)
+    assert "Ban dong y?" in next_reply(gateway, NUMBER, 0)  # the notice first
+    sms_in(assistant, PHONE, "1")  # "Dong y": the code the request carried is looked up
+    answer = next_reply(gateway, NUMBER, 1)
     assert "Dang xu ly" in answer and "25/03/2025" in answer and "1." in answer  # status + subscription offer
 
     other_phone, other_number = "0987650000", "84987650000"
     sms_in(assistant, other_phone, f"TRACUU {code}")
-    assert "khong tim thay" in next_reply(gateway, other_number, 0)
+    assert "Ban dong y?" in next_reply(gateway, other_number, 0)
+    sms_in(assistant, other_phone, "1")
+    assert "khong tim thay" in next_reply(gateway, other_number, 1)
 
     sms_in(assistant, PHONE, "1")  # "Có, nhận thông báo"
-    assert "da dang ky" in next_reply(gateway, NUMBER, 1)
+    assert "da dang ky" in next_reply(gateway, NUMBER, 2)
     assert run(with_store(lambda store: store.subscribers(code))) == [("sms", NUMBER)]
 
     async def notify():
