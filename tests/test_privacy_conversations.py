@@ -1,4 +1,4 @@
-"""Personal data through the running assistant (REST channel, Redis tracker on database 10): the
+"""Personal data through the running assistant (web chat channel, Redis tracker on database 10): the
 notice before a form or a status lookup, consent recorded, refusal still answered, and "xóa dữ liệu
 của tôi" erasing the conversation after confirmation."""
 
@@ -8,7 +8,6 @@ import json
 
 import pytest
 import redis
-import requests
 
 from bot.consent import consent_key
 from bot.privacy import TRACKER_KEY_PREFIX
@@ -27,9 +26,7 @@ def buttons(replies):
 
 
 def stored(assistant, sender):
-    response = requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=30)
-    response.raise_for_status()
-    return response.json()
+    return assistant.tracker(sender)
 
 
 def db():
@@ -46,7 +43,7 @@ def test_notice_then_consent_then_the_form(assistant):
     assert (stored(assistant, sender).get("active_loop") or {}).get("name") is None  # nothing collected yet
     reply = texts(assistant.say(sender, "đồng ý"))
     assert "tờ khai đăng ký khai sinh" in reply and "(1/" in reply
-    record = json.loads(db().hget(consent_key(sender), "form"))
+    record = json.loads(db().hget(consent_key(assistant.conversation_id(sender)), "form"))
     assert record["granted"] is True and record["version"] and record["at"]
     assert stored(assistant, sender)["active_loop"]["name"] == "form_khai_sinh"
     assistant.say(sender, "hủy")
@@ -71,9 +68,9 @@ def test_erase_my_data_after_confirmation_leaves_nothing(assistant):
     assert "đã xóa toàn bộ" in texts(assistant.say(sender, "/erase_confirm"))
     events = stored(assistant, sender)["events"]
     assert [e for e in events if e["event"] in ("user", "bot")] == []
-    raw = db().get(TRACKER_KEY_PREFIX + sender) or b""
+    raw = db().get(TRACKER_KEY_PREFIX + assistant.conversation_id(sender)) or b""
     assert b"0912345678" not in raw and "giấy tờ".encode() not in raw
-    assert db().exists(consent_key(sender)) == 0
+    assert db().exists(consent_key(assistant.conversation_id(sender))) == 0
     # the conversation goes on as a new one
     assert "lệ phí" in texts(assistant.say(sender, "lệ phí đăng ký khai sinh bao nhiêu?")).lower()
 
