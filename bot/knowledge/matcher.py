@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract
 
 from bot.knowledge.model import Procedure, Synonym
 from bot.text import search_key
@@ -81,25 +82,46 @@ def _similar(alias_syllable: str, word: str) -> Optional[float]:
     return None
 
 
-def _align(alias: Sequence[str], words: Sequence[str]) -> Tuple[int, float]:
-    """Best in-order alignment of alias syllables in words: (syllables matched, penalty)."""
+Hits = Dict[str, Dict[int, float]]  # alias syllable -> {position in the text: cost (0, or the typo penalty)}
+
+
+def _hits(vocabulary: Sequence[str], long_vocabulary: Sequence[str], words: Sequence[str]) -> Hits:
+    """Where each alias syllable occurs in ``words``, exactly or with one typo (OSA, one C-level pass per word)."""
+    positions: Dict[str, List[int]] = {}
+    for position, word in enumerate(words):
+        positions.setdefault(word, []).append(position)
+    hits: Hits = {}
+    for syllable in vocabulary:
+        if syllable in positions:
+            hits[syllable] = {p: 0.0 for p in positions[syllable]}
+    for word in positions:
+        if len(word) < 4 or not long_vocabulary:
+            continue
+        for syllable, distance, _ in extract(word, long_vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None):
+            if distance == 1:
+                found = hits.setdefault(syllable, {})
+                for p in positions[word]:
+                    found.setdefault(p, TYPO_PENALTY)
+    return hits
+
+
+def _align(alias: Sequence[str], length: int, hits: Hits) -> Tuple[int, float]:
+    """Best in-order alignment of alias syllables in the text: (syllables matched, penalty)."""
     best = (0, 0.0)
-    for start, word in enumerate(words):
-        first_penalty = _similar(alias[0], word)
-        skip_first = False
-        if first_penalty is None:
-            if len(alias) < MIN_SYLLABLES_TO_MISS_ONE or _similar(alias[1], word) is None:
-                continue
-            skip_first, first_penalty = True, MISSING_PENALTY + (_similar(alias[1], word) or 0.0)
+    first = hits.get(alias[0], {})
+    second = hits.get(alias[1], {}) if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else {}
+    for start in sorted(set(first) | set(second)):
+        skip_first = start not in first
+        first_penalty = MISSING_PENALTY + second[start] if skip_first else first[start]
         matched, penalty, position = 1, first_penalty, start
         missed, missed_last = (1 if skip_first else 0), False
         for number, syllable in enumerate(alias[(2 if skip_first else 1):], start=2 if skip_first else 1):
             found = None
-            for offset in range(1, MAX_GAP + 2):
-                if position + offset < len(words):
-                    cost = _similar(syllable, words[position + offset])
-                    if cost is not None:
-                        found = (position + offset, cost)
+            at = hits.get(syllable)
+            if at:
+                for offset in range(1, MAX_GAP + 2):
+                    if position + offset < length and position + offset in at:
+                        found = (position + offset, at[position + offset])
                         break
             if found is None:
                 missed += 1
@@ -115,9 +137,9 @@ def _align(alias: Sequence[str], words: Sequence[str]) -> Tuple[int, float]:
     return best
 
 
-def _coverage(alias: Sequence[str], words: Sequence[str]) -> float:
-    """Share of alias syllables found anywhere in words (for suggestions, not answers)."""
-    found = sum(1 for syllable in alias if any(_similar(syllable, word) is not None for word in words))
+def _coverage(alias: Sequence[str], hits: Hits) -> float:
+    """Share of alias syllables found anywhere in the text (for suggestions, not answers)."""
+    found = sum(1 for syllable in alias if hits.get(syllable))
     return found / len(alias) if found >= 2 else 0.0
 
 
@@ -142,6 +164,8 @@ class ProcedureMatcher:
                 if key and (procedure.id, key) not in seen:
                     seen.add((procedure.id, key))
                     self.aliases.append(Alias(procedure.id, text, key))
+        self._vocabulary = sorted({syllable for alias in self.aliases for syllable in alias.syllables})
+        self._long_vocabulary = [syllable for syllable in self._vocabulary if len(syllable) >= 4]
 
     def words(self, text: str) -> List[str]:
         """The text's syllables as the matcher compares them (folded, synonyms rewritten), cut at MAX_WORDS."""
@@ -154,12 +178,13 @@ class ProcedureMatcher:
         best: Dict[str, Candidate] = {}
         partial: Dict[str, Candidate] = {}
         if words:
+            hits = _hits(self._vocabulary, self._long_vocabulary, words)
             for alias in self.aliases:
-                matched, penalty = _align(alias.syllables, words)
+                matched, penalty = _align(alias.syllables, len(words), hits)
                 if matched > 0:
                     _keep_best(best, Candidate(alias.procedure_id, round(matched - penalty, 3), alias.text))
                 else:
-                    coverage = _coverage(alias.syllables, words)
+                    coverage = _coverage(alias.syllables, hits)
                     if coverage >= SUGGESTION_COVERAGE:
                         _keep_best(partial, Candidate(alias.procedure_id, round(coverage, 3), alias.text))
         candidates = sorted(best.values(), key=lambda c: (-c.score, c.procedure_id))
