@@ -40,6 +40,7 @@ class Alias:
     procedure_id: str
     text: str
     syllables: Tuple[str, ...]
+    weights: Tuple[float, ...] = ()  # per syllable: < 1 where a synonym made a short name long
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,18 @@ def _hits(vocabulary: Sequence[str], long_vocabulary: Sequence[str], words: Sequ
     return hits
 
 
-def _align(alias: Sequence[str], length: int, hits: Hits) -> Tuple[int, float]:
-    """Best in-order alignment of alias syllables in the text: (syllables matched, penalty)."""
+def _align(alias: Sequence[str], length: int, hits: Hits, weights: Sequence[float] = ()) -> Tuple[int, float]:
+    """Best in-order alignment of alias syllables in the text: (syllables matched, weighted score)."""
+    weights = weights or [1.0] * len(alias)
     best = (0, 0.0)
+    best_score = 0.0
     first = hits.get(alias[0], {})
     second = hits.get(alias[1], {}) if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else {}
     for start in sorted(set(first) | set(second)):
         skip_first = start not in first
         first_penalty = MISSING_PENALTY + second[start] if skip_first else first[start]
         matched, penalty, position = 1, first_penalty, start
+        gained = weights[1] if skip_first else weights[0]
         missed, missed_last = (1 if skip_first else 0), False
         for number, syllable in enumerate(alias[(2 if skip_first else 1):], start=2 if skip_first else 1):
             found = None
@@ -130,10 +134,11 @@ def _align(alias: Sequence[str], length: int, hits: Hits) -> Tuple[int, float]:
                 continue
             position, cost = found
             matched += 1
+            gained += weights[number]
             penalty += cost
         allowed_missing = 1 if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else 0
-        if missed <= allowed_missing and not missed_last and (matched, -penalty) > (best[0], -best[1]):
-            best = (matched, penalty)
+        if missed <= allowed_missing and not missed_last and (best[0] == 0 or gained - penalty > best_score):
+            best, best_score = (matched, gained - penalty), gained - penalty
     return best
 
 
@@ -160,10 +165,11 @@ class ProcedureMatcher:
             self.names[procedure.id] = procedure.name
             self.qualifiers[procedure.id] = tuple(procedure.qualifiers)
             for text in [procedure.name, *procedure.aliases]:
-                key = tuple(self.rewriter.rewrite(search_key(text).split()))
+                rewritten, weights = self.rewriter.rewrite_weighted(search_key(text).split())
+                key = tuple(rewritten)
                 if key and (procedure.id, key) not in seen:
                     seen.add((procedure.id, key))
-                    self.aliases.append(Alias(procedure.id, text, key))
+                    self.aliases.append(Alias(procedure.id, text, key, tuple(weights)))
         self._vocabulary = sorted({syllable for alias in self.aliases for syllable in alias.syllables})
         self._long_vocabulary = [syllable for syllable in self._vocabulary if len(syllable) >= 4]
 
@@ -180,9 +186,9 @@ class ProcedureMatcher:
         if words:
             hits = _hits(self._vocabulary, self._long_vocabulary, words)
             for alias in self.aliases:
-                matched, penalty = _align(alias.syllables, len(words), hits)
+                matched, score = _align(alias.syllables, len(words), hits, alias.weights)
                 if matched > 0:
-                    _keep_best(best, Candidate(alias.procedure_id, round(matched - penalty, 3), alias.text))
+                    _keep_best(best, Candidate(alias.procedure_id, round(score, 3), alias.text))
                 else:
                     coverage = _coverage(alias.syllables, hits)
                     if coverage >= SUGGESTION_COVERAGE:

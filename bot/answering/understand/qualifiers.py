@@ -26,6 +26,7 @@ class Qualifier:
     label: str
     strict: bool  # blocks wherever said; otherwise only when said in a question sentence
     alone: bool  # a matter of its own: not covered even when no procedure is named
+    context: bool  # often the background of another procedure: blocks only when the questions name none
     implies: Tuple[str, ...]
     closest: Tuple[str, ...]
 
@@ -56,6 +57,7 @@ def parse(raw: dict) -> Lexicon:
             label=str(entry.get("label") or key),
             strict=bool(entry.get("strict", False)),
             alone=bool(entry.get("alone", False)),
+            context=bool(entry.get("context", False)),
             implies=tuple(entry.get("implies") or ()),
             closest=tuple(entry.get("closest") or ()),
         )
