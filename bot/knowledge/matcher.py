@@ -5,7 +5,8 @@ Matching works on folded syllables (no diacritics, abbreviations expanded), so "
 syllables appear in order in the text, a gap of up to two words allowed between them; a syllable of
 four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz), and an alias of five
 syllables or more may miss one, but never its last ("đăng ký khai" is not "đăng ký khai tử"). The score is the number of syllables matched, less small penalties,
-so the most specific alias wins ("đổi bằng lái xe" over "bằng lái xe"). When two procedures reach the
+so the most specific alias wins ("đổi bằng lái xe" over "bằng lái xe"); a syllable a synonym added
+weighs less (below). When two procedures reach the
 same best score the text is ambiguous and the caller asks which one was meant.
 
 Old and colloquial names of the synonym lexicon (knowledge/lexicon/synonyms.yml, ``bot.text.synonyms``)
@@ -106,9 +107,15 @@ def _hits(vocabulary: Sequence[str], long_vocabulary: Sequence[str], words: Sequ
     return hits
 
 
-def _align(alias: Sequence[str], length: int, hits: Hits, weights: Sequence[float] = ()) -> Tuple[int, float]:
-    """Best in-order alignment of alias syllables in the text: (syllables matched, weighted score)."""
+def _align(
+    alias: Sequence[str], length: int, hits: Hits, weights: Sequence[float] = (), text_weights: Sequence[float] = ()
+) -> Tuple[int, float]:
+    """Best in-order alignment of alias syllables in the text: (syllables matched, weighted score).
+
+    A matched syllable counts the smaller of its weight in the alias and in the text (1, or less where a
+    synonym made a short name long)."""
     weights = weights or [1.0] * len(alias)
+    text_weights = text_weights or [1.0] * length
     best = (0, 0.0)
     best_score = 0.0
     first = hits.get(alias[0], {})
@@ -117,7 +124,7 @@ def _align(alias: Sequence[str], length: int, hits: Hits, weights: Sequence[floa
         skip_first = start not in first
         first_penalty = MISSING_PENALTY + second[start] if skip_first else first[start]
         matched, penalty, position = 1, first_penalty, start
-        gained = weights[1] if skip_first else weights[0]
+        gained = min(weights[1] if skip_first else weights[0], text_weights[start])
         missed, missed_last = (1 if skip_first else 0), False
         for number, syllable in enumerate(alias[(2 if skip_first else 1):], start=2 if skip_first else 1):
             found = None
@@ -134,7 +141,7 @@ def _align(alias: Sequence[str], length: int, hits: Hits, weights: Sequence[floa
                 continue
             position, cost = found
             matched += 1
-            gained += weights[number]
+            gained += min(weights[number], text_weights[position])
             penalty += cost
         allowed_missing = 1 if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else 0
         if missed <= allowed_missing and not missed_last and (best[0] == 0 or gained - penalty > best_score):
@@ -152,6 +159,14 @@ def _keep_best(found: Dict[str, Candidate], candidate: Candidate) -> None:
     current = found.get(candidate.procedure_id)
     if current is None or candidate.score > current.score:
         found[candidate.procedure_id] = candidate
+
+
+class Words(list):
+    """Syllables of a text as the matcher compares them, with the weight of each (``weights``)."""
+
+    def __init__(self, words: Iterable[str], weights: Sequence[float] = ()) -> None:
+        super().__init__(words)
+        self.weights = list(weights) if len(weights) == len(self) else [1.0] * len(self)
 
 
 class ProcedureMatcher:
@@ -173,9 +188,11 @@ class ProcedureMatcher:
         self._vocabulary = sorted({syllable for alias in self.aliases for syllable in alias.syllables})
         self._long_vocabulary = [syllable for syllable in self._vocabulary if len(syllable) >= 4]
 
-    def words(self, text: str) -> List[str]:
-        """The text's syllables as the matcher compares them (folded, synonyms rewritten), cut at MAX_WORDS."""
-        return self.rewriter.rewrite(search_key(text).split()[:MAX_WORDS])[:MAX_WORDS]
+    def words(self, text: str) -> "Words":
+        """The text's syllables as the matcher compares them (folded, synonyms rewritten), cut at MAX_WORDS;
+        ``.weights`` says how much of the citizen's text each stands for (see SynonymRewriter)."""
+        rewritten, weights = self.rewriter.rewrite_weighted(search_key(text).split()[:MAX_WORDS])
+        return Words(rewritten[:MAX_WORDS], weights[:MAX_WORDS])
 
     def match(self, text: str) -> MatchResult:
         return self.match_words(self.words(text))
@@ -183,10 +200,11 @@ class ProcedureMatcher:
     def match_words(self, words: Sequence[str]) -> MatchResult:
         best: Dict[str, Candidate] = {}
         partial: Dict[str, Candidate] = {}
+        text_weights = getattr(words, "weights", None) or ()
         if words:
             hits = _hits(self._vocabulary, self._long_vocabulary, words)
             for alias in self.aliases:
-                matched, score = _align(alias.syllables, len(words), hits, alias.weights)
+                matched, score = _align(alias.syllables, len(words), hits, alias.weights, text_weights)
                 if matched > 0:
                     _keep_best(best, Candidate(alias.procedure_id, round(score, 3), alias.text))
                 else:
