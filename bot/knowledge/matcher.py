@@ -117,7 +117,7 @@ def _align(
     weights = weights or [1.0] * len(alias)
     text_weights = text_weights or [1.0] * length
     best = (0, 0.0)
-    best_score = 0.0
+    best_key: Tuple[int, float] = (0, 0.0)
     first = hits.get(alias[0], {})
     second = hits.get(alias[1], {}) if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else {}
     for start in sorted(set(first) | set(second)):
@@ -144,8 +144,8 @@ def _align(
             gained += min(weights[number], text_weights[position])
             penalty += cost
         allowed_missing = 1 if len(alias) >= MIN_SYLLABLES_TO_MISS_ONE else 0
-        if missed <= allowed_missing and not missed_last and (best[0] == 0 or gained - penalty > best_score):
-            best, best_score = (matched, gained - penalty), gained - penalty
+        if missed <= allowed_missing and not missed_last and (matched, -penalty) > best_key:
+            best, best_key = (matched, gained - penalty), (matched, -penalty)
     return best
 
 
