@@ -6,6 +6,8 @@ In order:
    aspects are ordered by where they are first asked;
 2. a yes/no question ("… được không?", "có … không?") whose other aspects only describe the citizen's
    case (minor, late, lost, foreign) asks whether it is allowed: conditions is added — never a status lookup;
+   a "how" question ("… như thế nào?") with no aspect at all asks for the steps (documents and steps
+   when it asks how the "thủ tục" goes);
 3. nothing found: the NLU intent's aspect (ask_fee -> fee…), else () (the caller gives the overview).
 """
 
@@ -32,6 +34,13 @@ INTENT_ASPECTS: Dict[str, Asked] = {
     "ask_overview": Asked.overview,
 }
 
+HOW_PROCEDURE = (Asked.documents, Asked.steps)  # "thủ tục … như thế nào?": what to bring, what to do
+
+
+def _has(words: Sequence[str], run: Tuple[str, ...]) -> bool:
+    return any(tuple(words[i:i + len(run)]) == run for i in range(len(words)))
+
+
 CIRCUMSTANCES = frozenset({Asked.minor, Asked.late, Asked.lost, Asked.foreign})
 
 
@@ -48,19 +57,23 @@ def _lexicon() -> Tuple[PhraseSet, PhraseSet]:
         {k: e.get("blockers") or [] for k, e in entries.items()},
         classes,
     )
-    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or []}, None, classes)
+    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or [], "how": raw.get("how") or []}, None, classes)
 
 
 def in_question(words: Sequence[str]) -> List[Asked]:
     """The aspects one question sentence asks, in order."""
-    aspects, yes_no = _lexicon()
+    aspects, forms = _lexicon()
     found: List[Asked] = []
     for match in aspects.find(words):
         aspect = Asked(match.key)
         if aspect not in found:
             found.append(aspect)
-    if all(a in CIRCUMSTANCES for a in found) and yes_no.find(words) and Asked.conditions not in found:
-        found.append(Asked.conditions)
+    if all(a in CIRCUMSTANCES for a in found):
+        form = {m.key for m in forms.find(words)}
+        if "yes_no" in form and Asked.conditions not in found:
+            found.append(Asked.conditions)
+        elif "how" in form and not found:
+            found.extend(HOW_PROCEDURE if _has(words, ("thu", "tuc")) else (Asked.steps,))
     return found
 
 
