@@ -131,7 +131,8 @@ def resolve(
         weaker = [c for c in result.candidates if c.procedure_id not in named]
         pool += [
             Candidate(c.procedure_id, 0.0, c.alias) for c in weaker + list(result.suggestions)
-            if len(thing & set(matcher.words(c.alias))) >= min(2, len(thing) or 99)
+            if any(len(thing & syllables) >= min(2, len(thing) or 99)
+                   for syllables in matcher.alias_syllables.get(c.procedure_id, ()))
         ]
     ranked = sorted(pool, key=lambda c: (rank(c), -c.score, c.procedure_id))
     best = ranked[0]
