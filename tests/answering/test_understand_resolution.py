@@ -157,3 +157,10 @@ def test_a_200_word_message_is_understood_well_under_20_ms():
 def test_odd_input_never_crashes(text):
     found = understand(text, MATCHER)
     assert found.resolution.status in (S.none, S.not_covered, S.ambiguous, S.resolved)
+
+
+def test_a_long_message_about_a_child_is_not_taken_for_a_follow_up():
+    text = ("Con tôi năm nay vào lớp một, nhà trường yêu cầu nộp bản sao học bạ và giấy xác nhận cư trú, "
+            "tôi không biết phải xin ở cơ quan nào cho đúng")
+    found = understand(text, MATCHER, remembered_procedure="dang-ky-ket-hon")
+    assert not found.follow_up and found.resolution.procedure_id != "dang-ky-ket-hon"
