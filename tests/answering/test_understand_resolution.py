@@ -164,3 +164,9 @@ def test_a_long_message_about_a_child_is_not_taken_for_a_follow_up():
             "tôi không biết phải xin ở cơ quan nào cho đúng")
     found = understand(text, MATCHER, remembered_procedure="dang-ky-ket-hon")
     assert not found.follow_up and found.resolution.procedure_id != "dang-ky-ket-hon"
+
+
+def test_the_closest_offered_for_a_case_we_lack_are_about_the_same_thing():
+    found = resolution("Sổ đỏ nhà tôi bị mất trong đợt lũ, xin cấp lại ở đâu?")
+    assert found.status == S.not_covered
+    assert found.candidates == ("cap-gcn-lan-dau",)

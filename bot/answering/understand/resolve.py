@@ -139,7 +139,7 @@ def resolve(
     blocking, _ = uncovered(best)
     if blocking:
         nobody = tuple(k for k in blocking if not any(k not in uncovered(c)[0] for c in pool))
-        closest = tuple(dict.fromkeys([c.procedure_id for c in ranked] + [c.procedure_id for c in result.suggestions]))
+        closest = tuple(dict.fromkeys(c.procedure_id for c in ranked))
         closest = closest[:MAX_CANDIDATES]
         return Resolution(ResolutionStatus.not_covered, candidates=closest, qualifiers=tuple(said),
                           uncovered_qualifiers=nobody or tuple(blocking))
