@@ -146,10 +146,10 @@ def test_a_200_word_message_is_understood_well_under_20_ms():
     understand(text, MATCHER)
     timings = []
     for _ in range(10):
-        started = time.perf_counter()
+        started = time.process_time()  # this process's CPU time: other processes on a shared machine do not count
         found = understand(text, MATCHER)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.020  # the best of ten: other processes on a shared machine only slow some runs
+        timings.append(time.process_time() - started)
+    assert min(timings) < 0.020
     assert [a.value for a in found.asked] == ["authority", "fee", "deadline"]
 
 

@@ -18,7 +18,8 @@
 5. candidates equal to the best (same rank, same score) -> ``ambiguous`` with at most three, unless the
    remembered procedure is one of them; otherwise ``resolved``;
 6. nothing named: a follow-up uses the remembered procedure (``resolved``); partial matches (the
-   matcher's suggestions) with a blocking qualifier none of them covers -> ``not_covered``; else ``none``,
+   matcher's suggestions) with a blocking qualifier the closest of them does not cover -> ``not_covered``;
+   else ``none``,
    with the suggestions (≤ 3) as candidates.
 """
 
@@ -95,11 +96,12 @@ def resolve(
                               qualifiers=tuple(said), uncovered_qualifiers=tuple(alone))
         if remembered and follow_up:
             return Resolution(ResolutionStatus.resolved, procedure_id=remembered, qualifiers=tuple(said))
-        suggestions = tuple(c.procedure_id for c in result.suggestions[:MAX_CANDIDATES])
+        top = result.suggestions[0].score if result.suggestions else 0.0
+        suggestions = tuple(c.procedure_id for c in result.suggestions[:MAX_CANDIDATES] if c.score >= top - 0.1)
         blocking = [
             k for k in said
             if (lexicon.qualifiers[k].strict or k in asked)
-            and not any(lexicon.covers(matcher.qualifiers.get(p, ()), k, said) for p in suggestions)
+            and not lexicon.covers(matcher.qualifiers.get(suggestions[0], ()) if suggestions else (), k, said)
         ]
         if suggestions and blocking:  # "cấp lại giấy khai sinh": half a name, and a case none of them covers
             return Resolution(ResolutionStatus.not_covered, candidates=suggestions, qualifiers=tuple(said),
