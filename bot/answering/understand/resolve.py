@@ -19,8 +19,7 @@
    remembered procedure is one of them; otherwise ``resolved``;
 6. nothing named: a follow-up uses the remembered procedure (``resolved``); partial matches (the
    matcher's suggestions) with a blocking qualifier the closest of them does not cover -> ``not_covered``;
-   else ``none``,
-   with the suggestions (≤ 3) as candidates.
+   else ``none``, with the near suggestions (≤ 3) as candidates.
 """
 
 from __future__ import annotations
