@@ -68,3 +68,7 @@ def test_a_procedure_question_asks_for_documents_and_how_for_steps_too():
     assert asked("Đăng ký tạm trú cần những thủ tục gì?") == ["documents"]
     assert asked("Thủ tục đăng ký tạm trú như thế nào?") == ["documents", "steps"]
     assert asked("Tôi muốn đăng ký tạm trú cho cả nhà thì làm thế nào?") == ["steps"]
+
+
+def test_a_yes_no_question_about_a_lost_document_asks_the_lost_case_itself():
+    assert asked("Làm mất giấy khai sinh bản chính thì có xin lại được không?") == ["lost"]

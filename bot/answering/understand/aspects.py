@@ -4,8 +4,9 @@ In order:
 1. every phrase of the aspect lexicon found in the question sentences' folded syllables (blockers
    removed: "mất bao lâu" is a deadline, not a lost document; "quy định ở đâu" is the law, not a place);
    aspects are ordered by where they are first asked;
-2. a yes/no question ("… được không?", "có … không?") whose other aspects only describe the citizen's
-   case (minor, late, lost, foreign) asks whether it is allowed: conditions is added — never a status lookup;
+2. a yes/no question ("… được không?", "có … không?") with no other aspect, or only an age or a delay
+   (minor, late), asks whether it is allowed: conditions is added — never a status lookup (a lost
+   document or a foreign element asked that way is the aspect itself);
    a "how" question ("… như thế nào?") with no aspect at all asks for the steps (documents and steps
    when it asks how the "thủ tục" goes);
 3. nothing found: the NLU intent's aspect (ask_fee -> fee…), else () (the caller gives the overview).
@@ -42,6 +43,9 @@ def _has(words: Sequence[str], run: Tuple[str, ...]) -> bool:
 
 
 CIRCUMSTANCES = frozenset({Asked.minor, Asked.late, Asked.lost, Asked.foreign})
+# "… ở nước ngoài có làm được không?", "bị mất có làm lại được không?" ask the foreign or lost case itself;
+# "con 10 tuổi có làm được không?", "quá hạn có đăng ký được không?" ask whether it is allowed
+AGE_AND_TIME = frozenset({Asked.minor, Asked.late})
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +74,7 @@ def in_question(words: Sequence[str]) -> List[Asked]:
             found.append(aspect)
     if all(a in CIRCUMSTANCES for a in found):
         form = {m.key for m in forms.find(words)}
-        if "yes_no" in form and Asked.conditions not in found:
+        if "yes_no" in form and Asked.conditions not in found and all(a in AGE_AND_TIME for a in found):
             found.append(Asked.conditions)
         elif "how" in form and not found:
             found.extend(HOW_PROCEDURE if _has(words, ("thu", "tuc")) else (Asked.steps,))
