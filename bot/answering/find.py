@@ -1,0 +1,253 @@
+"""Stage 2 of the answer path: the facts that answer each asked aspect of ONE resolved procedure.
+
+``find(understanding, live, procedure_id, settings)`` -> ``Findings``. For each asked aspect, in the
+order asked:
+
+1. The procedure's own field, when it has one for that aspect (documents, fee — one line per channel
+   when ``channels`` gives a fee —, deadline — per channel likewise —, authority and where, online,
+   legal_basis, steps, conditions, subjects, result, validity, exemption from the fee's exemptions).
+2. Otherwise (special-case aspects such as late, lost, delegation, and fields the procedure lacks)
+   retrieval over THIS procedure's special cases (question + variants, ``SpecialCaseIndex``): the best
+   case for any of the question sentences, accepted at ``settings.special_case_threshold``, or at half
+   of it when the case's topic is the aspect asked.
+3. Then the FAQ, only entries about this procedure or about no procedure, at ``settings.faq_threshold``.
+4. Below the thresholds the aspect is ``unanswered``: the reply says so honestly. Never another
+   procedure's fact.
+
+When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
+threshold) answers it; otherwise the overview. A special case that matches the question strongly is
+also added before the field answers when its topic is not among them ("khai sinh quá hạn cần giấy gì":
+documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
+offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
+snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.answering.types import Asked, Finding, Findings, Understanding
+from bot.knowledge.faq_search import FaqHit, SpecialCaseIndex
+from bot.knowledge.model import ChannelWay, Procedure
+from bot.knowledge.render import BULLET, ONLINE_LEVELS, fee_lines, fee_summary
+from bot.settings import Settings
+
+LABELS_FILE = Path(__file__).resolve().parent / "labels.yml"
+STRONG_MATCH = 1.6  # × special_case_threshold: a case this close answers even an unasked aspect
+OVERVIEW_DOCUMENTS = 3
+# The aspects offered as buttons, in this order, when the procedure can answer them.
+OFFERED = (Asked.documents, Asked.fee, Asked.deadline, Asked.authority, Asked.online, Asked.steps,
+           Asked.conditions, Asked.result)
+# Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
+TOPIC_OF = {Asked.conditions: "condition"}
+
+
+@lru_cache(maxsize=1)
+def labels() -> Dict:
+    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+
+
+def _bullets(lines: Sequence[str]) -> Tuple[str, ...]:
+    return tuple(BULLET + line for line in lines)
+
+
+def _per_channel(ways: Sequence[ChannelWay], value) -> List[str]:
+    names = labels()["channels"]
+    return [f"{names[way.kind.value]}: {value(way)}" for way in ways if value(way)]
+
+
+def _fee(procedure: Procedure) -> Tuple[str, ...]:
+    ways = [way for way in procedure.channels if way.fee is not None]
+    if not ways:
+        return tuple(fee_lines(procedure.fee))
+    lines = _per_channel(ways, lambda way: fee_summary(way.fee))
+    others = [w for w in procedure.channels if w.fee is None]
+    if others:  # the channels without their own fee pay the procedure's
+        lines += _per_channel(others, lambda way: fee_summary(procedure.fee))
+    extra = [line for line in fee_lines(procedure.fee) if not line.startswith(BULLET)]  # exemptions, note
+    return _bullets(lines) + tuple(extra)
+
+
+def _deadline(procedure: Procedure) -> Tuple[str, ...]:
+    ways = [way for way in procedure.channels if way.deadline]
+    if not ways:
+        return (procedure.deadline,)
+    return (procedure.deadline, *_bullets(_per_channel(ways, lambda way: way.deadline)))
+
+
+def _authority(procedure: Procedure) -> Tuple[str, ...]:
+    lines = [f"Cơ quan giải quyết: {procedure.authority}"]
+    if procedure.where:
+        lines.append(f"Nơi nộp: {procedure.where}")
+    return tuple(lines)
+
+
+def _online(procedure: Procedure) -> Tuple[str, ...]:
+    lines = [ONLINE_LEVELS[procedure.online.level]]
+    if procedure.online.description:
+        lines.append(procedure.online.description)
+    if procedure.online.url and procedure.online.url not in (procedure.online.description or ""):
+        lines.append(f"Địa chỉ: {procedure.online.url}")
+    return tuple(lines)
+
+
+def _short(text: str) -> str:
+    """The head of a long line for the overview: up to its first detail ("(…)", ";") or sentence."""
+    head = re.split(r"\s\(|;|\. ", text, maxsplit=1)[0].strip().rstrip(".")
+    return head if len(head) >= 10 else text
+
+
+def _overview(procedure: Procedure) -> Tuple[str, ...]:
+    names = labels()["overview"]
+    documents = [_short(d) for d in procedure.documents[:OVERVIEW_DOCUMENTS]]
+    lines = [f"{names['documents']}:", *_bullets(documents)]
+    if len(procedure.documents) > OVERVIEW_DOCUMENTS:
+        lines.append(names["more_documents"].format(count=len(procedure.documents) - OVERVIEW_DOCUMENTS))
+    lines += [
+        f"{names['fee']}: {fee_summary(procedure.fee)}",
+        f"{names['deadline']}: {_short(procedure.deadline)}",
+        f"{names['authority']}: {procedure.authority}",
+        f"{names['online']}: {ONLINE_LEVELS[procedure.online.level]}",
+    ]
+    return tuple(lines)
+
+
+def field_lines(procedure: Procedure, asked: Asked) -> Tuple[str, ...]:
+    """What the procedure's own fields say about ``asked``; () when they say nothing."""
+    if asked is Asked.documents:
+        return _bullets(procedure.documents)
+    if asked is Asked.fee:
+        return _fee(procedure)
+    if asked is Asked.deadline:
+        return _deadline(procedure)
+    if asked is Asked.authority:
+        return _authority(procedure)
+    if asked is Asked.online:
+        return _online(procedure)
+    if asked is Asked.legal_basis:
+        return _bullets(procedure.legal_basis)
+    if asked is Asked.overview:
+        return _overview(procedure)
+    if asked is Asked.steps:
+        return tuple(f"{number}. {step}" for number, step in enumerate(procedure.steps, 1))
+    if asked is Asked.conditions:
+        return _bullets(procedure.conditions)
+    if asked is Asked.subjects:
+        return _bullets(procedure.subjects)
+    if asked is Asked.result and procedure.result:
+        validity = f" ({procedure.result.validity})" if procedure.result.validity else ""
+        return (procedure.result.document + validity,)
+    if asked is Asked.validity and procedure.result and procedure.result.validity:
+        return (f"{procedure.result.document}: {procedure.result.validity}",)
+    if asked is Asked.exemption and procedure.fee.exemptions:
+        return _bullets(procedure.fee.exemptions)
+    return ()
+
+
+# --- retrieval ---------------------------------------------------------------------------------
+
+_indexes: Dict[int, Tuple[object, SpecialCaseIndex]] = {}
+_lock = threading.Lock()
+
+
+def special_case_index(live) -> SpecialCaseIndex:
+    """One index per knowledge snapshot (the last two kept)."""
+    key = id(live.base)
+    with _lock:
+        kept = _indexes.get(key)
+        if kept is None or kept[0] is not live.base:
+            if len(_indexes) >= 2:
+                _indexes.pop(next(iter(_indexes)))
+            kept = (live.base, SpecialCaseIndex(list(live.base.procedures.values())))
+            _indexes[key] = kept
+    return kept[1]
+
+
+def _best(hits: Sequence[Optional[FaqHit]]) -> Optional[FaqHit]:
+    found = [hit for hit in hits if hit is not None and hit.score > 0]
+    return max(found, key=lambda hit: hit.score) if found else None
+
+
+def _queries(understanding: Understanding) -> List[str]:
+    queries = [q for q in understanding.questions if q.strip()]
+    if understanding.text not in queries:
+        queries.append(understanding.text)
+    return queries
+
+
+def _special_case(live, procedure_id: str, queries: Sequence[str], topic: Optional[str] = None) -> Optional[FaqHit]:
+    index = special_case_index(live)
+    return _best([index.search(query, procedure_id, topic) for query in queries])
+
+
+def _aspect_of(case) -> Asked:
+    topic = "conditions" if case.topic.value == "condition" else case.topic.value
+    return Asked(topic) if topic in Asked.__members__ else Asked.other
+
+
+def _case_finding(asked: Asked, case) -> Finding:
+    return Finding(asked, (case.answer.strip(),), f"special_case:{case.id}", unclear=case.unclear)
+
+
+def _faq(live, procedure_id: str, queries: Sequence[str]) -> Optional[FaqHit]:
+    entries = live.faq.entries
+
+    def allowed(number: int) -> bool:
+        return entries[number].procedure in (None, procedure_id)
+
+    return _best([live.faq.search(query, allowed=allowed) for query in queries])
+
+
+def find(understanding: Understanding, live, procedure_id: str, settings: Settings) -> Findings:
+    procedure: Procedure = live.base.procedures[procedure_id]
+    queries = _queries(understanding)
+    threshold = settings.special_case_threshold
+    case_hit = _special_case(live, procedure_id, queries)
+    asked = list(dict.fromkeys(understanding.asked))
+
+    answered: List[Finding] = []
+    unanswered: List[Asked] = []
+    used_cases = set()
+    if not asked:
+        if case_hit and case_hit.score >= threshold * STRONG_MATCH:
+            answered.append(_case_finding(_aspect_of(case_hit.entry), case_hit.entry))
+            used_cases.add(case_hit.entry.id)
+        else:
+            asked = [Asked.overview]
+
+    for aspect in asked:
+        lines = field_lines(procedure, aspect)
+        if lines:
+            answered.append(Finding(aspect, lines, "procedure"))
+            continue
+        same_topic = _special_case(live, procedure_id, queries, TOPIC_OF.get(aspect, aspect.value))
+        if same_topic and same_topic.entry.id not in used_cases and same_topic.score >= threshold / 2:
+            answered.append(_case_finding(aspect, same_topic.entry))
+            used_cases.add(same_topic.entry.id)
+            continue
+        if case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold:
+            answered.append(_case_finding(aspect, case_hit.entry))
+            used_cases.add(case_hit.entry.id)
+            continue
+        faq_hit = _faq(live, procedure_id, queries)
+        if faq_hit and faq_hit.score >= settings.faq_threshold:
+            answered.append(Finding(aspect, (faq_hit.entry.answer.strip(),), f"faq:{faq_hit.entry.id}"))
+            continue
+        unanswered.append(aspect)
+
+    # A special case the question clearly asks about, on top of the field answers.
+    if (case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold * STRONG_MATCH
+            and not any(f.source.startswith("special_case:") for f in answered)):
+        aspect = _aspect_of(case_hit.entry)
+        answered.insert(0, _case_finding(aspect, case_hit.entry))
+        unanswered = [a for a in unanswered if a is not aspect]
+
+    covered = {f.asked for f in answered} | set(unanswered)
+    others = tuple(a for a in OFFERED if a not in covered and field_lines(procedure, a))
+    return Findings(procedure_id, tuple(answered), tuple(unanswered), others)
