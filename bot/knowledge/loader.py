@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.knowledge.model import FaqEntry, Procedure
+from bot.knowledge.model import FaqEntry, Procedure, Synonym, SynonymLexicon
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -29,6 +29,7 @@ class Problem:
 class KnowledgeBase:
     procedures: Dict[str, Procedure] = field(default_factory=dict)
     faq: List[FaqEntry] = field(default_factory=list)
+    synonyms: List[Synonym] = field(default_factory=list)  # lexicon/synonyms.yml: old and colloquial names
     version: str = ""
 
     def procedure(self, procedure_id: Optional[str]) -> Optional[Procedure]:
@@ -104,6 +105,8 @@ def _parse(path: Path, model: Type[Model], root: Path) -> Tuple[Optional[Model],
             where = ".".join(str(p) for p in location) or "file"
             problems.append(Problem(shown, _line_of(document, location), f"{where}: {detail['msg']}"))
         return None, problems
+    if not hasattr(item, "id"):
+        return item, []
     if item.id != path.stem:  # type: ignore[attr-defined]
         return None, [Problem(shown, document.key_lines.get("id", 1), f"id '{item.id}' must match the file name '{path.stem}'")]  # type: ignore[attr-defined]
     return item, []
@@ -114,7 +117,7 @@ def _yaml_files(directory: Path) -> Iterable[Path]:
 
 
 def load_knowledge(root: Path) -> Tuple[KnowledgeBase, List[Problem]]:
-    """Load ``root/procedures`` and ``root/faq``; invalid files are skipped and reported."""
+    """Load ``root/procedures``, ``root/faq`` and ``root/lexicon``; invalid files are skipped and reported."""
     base = KnowledgeBase()
     problems: List[Problem] = []
     digest = hashlib.sha256()
@@ -130,8 +133,24 @@ def load_knowledge(root: Path) -> Tuple[KnowledgeBase, List[Problem]]:
         problems += found
         if entry:
             base.faq.append(entry)
+    synonyms, found = load_synonyms(root, digest)
+    base.synonyms, problems = synonyms, problems + found
     for entry in base.faq:
         if entry.procedure and entry.procedure not in base.procedures:
             problems.append(Problem(f"faq/{entry.id}.yml", 1, f"procedure '{entry.procedure}' does not exist"))
     base.version = digest.hexdigest()[:12]
     return base, problems
+
+
+SYNONYMS_FILE = Path("lexicon") / "synonyms.yml"
+
+
+def load_synonyms(root: Path, digest: Any = None) -> Tuple[List[Synonym], List[Problem]]:
+    """``root/lexicon/synonyms.yml`` (absent: no synonyms); an invalid file gives no synonyms and a problem."""
+    path = root / SYNONYMS_FILE
+    if not path.is_file():
+        return [], []
+    if digest is not None:
+        digest.update(path.read_bytes())
+    lexicon, problems = _parse(path, SynonymLexicon, root)
+    return (list(lexicon.synonyms) if lexicon else []), problems

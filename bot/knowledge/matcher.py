@@ -7,6 +7,11 @@ four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz), 
 syllables or more may miss one, but never its last ("đăng ký khai" is not "đăng ký khai tử"). The score is the number of syllables matched, less small penalties,
 so the most specific alias wins ("đổi bằng lái xe" over "bằng lái xe"). When two procedures reach the
 same best score the text is ambiguous and the caller asks which one was meant.
+
+Old and colloquial names of the synonym lexicon (knowledge/lexicon/synonyms.yml, ``bot.text.synonyms``)
+are rewritten to today's names in the text and in the aliases alike, so "mất chứng minh thư" meets
+"mất thẻ căn cước" and "sổ đỏ" meets "giấy chứng nhận quyền sử dụng đất". ``words(text)`` gives the
+rewritten syllables, for the callers that look at the same text (qualifiers, aspects).
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz.distance import OSA
 
-from bot.knowledge.model import Procedure
+from bot.knowledge.model import Procedure, Synonym
 from bot.text import search_key
+from bot.text.synonyms import SynonymRewriter
 
 MAX_GAP = 2
 MAX_WORDS = 200  # a longer text is cut: matching stays fast on any input
@@ -122,20 +128,29 @@ def _keep_best(found: Dict[str, Candidate], candidate: Candidate) -> None:
 
 
 class ProcedureMatcher:
-    def __init__(self, procedures: Iterable[Procedure]) -> None:
+    def __init__(self, procedures: Iterable[Procedure], synonyms: Iterable[Synonym] = ()) -> None:
+        self.rewriter = SynonymRewriter((entry.means, entry.said) for entry in synonyms)
         self.aliases: List[Alias] = []
         self.names: Dict[str, str] = {}
+        self.qualifiers: Dict[str, Tuple[str, ...]] = {}
         seen = set()
         for procedure in procedures:
             self.names[procedure.id] = procedure.name
+            self.qualifiers[procedure.id] = tuple(procedure.qualifiers)
             for text in [procedure.name, *procedure.aliases]:
-                key = tuple(search_key(text).split())
+                key = tuple(self.rewriter.rewrite(search_key(text).split()))
                 if key and (procedure.id, key) not in seen:
                     seen.add((procedure.id, key))
                     self.aliases.append(Alias(procedure.id, text, key))
 
+    def words(self, text: str) -> List[str]:
+        """The text's syllables as the matcher compares them (folded, synonyms rewritten), cut at MAX_WORDS."""
+        return self.rewriter.rewrite(search_key(text).split()[:MAX_WORDS])[:MAX_WORDS]
+
     def match(self, text: str) -> MatchResult:
-        words = search_key(text).split()[:MAX_WORDS]
+        return self.match_words(self.words(text))
+
+    def match_words(self, words: Sequence[str]) -> MatchResult:
         best: Dict[str, Candidate] = {}
         partial: Dict[str, Candidate] = {}
         if words:

@@ -187,3 +187,34 @@ class FaqEntry(_Strict):
     verified_on: dt.date
 
     _id = validator("id", allow_reuse=True)(_check_id)
+
+
+class Synonym(_Strict):
+    """Old or colloquial names ("said") for what a citizen means today ("means"): knowledge/lexicon/synonyms.yml."""
+
+    means: str = Field(..., min_length=2)
+    said: List[str] = Field(..., min_items=1)
+
+    @validator("said", each_item=True)
+    def _said_specific_enough(cls, value: str) -> str:
+        words = search_key(value).split()
+        if not words:
+            raise ValueError("empty entry")
+        if len(words) == 1 and len(words[0]) < 4:
+            raise ValueError(f"'{value}' is too short: it would rewrite unrelated words")
+        return value
+
+
+class SynonymLexicon(_Strict):
+    synonyms: List[Synonym] = []
+
+    @validator("synonyms")
+    def _each_name_once(cls, value: List[Synonym]) -> List[Synonym]:
+        seen: Dict[str, str] = {}
+        for entry in value:
+            for said in entry.said:
+                key = search_key(said)
+                if key in seen and seen[key] != entry.means:
+                    raise ValueError(f"'{said}' is listed for both '{seen[key]}' and '{entry.means}'")
+                seen[key] = entry.means
+        return value

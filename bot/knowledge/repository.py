@@ -10,6 +10,8 @@ The source is the version published by officers in Redis (``bot.knowledge.store`
 ``REDIS_URL`` is set and a version has been published, the YAML files of ``KNOWLEDGE_DIR``
 otherwise. Checking Redis costs one GET of ``kb:version``; when Redis cannot be reached the
 knowledge already loaded is kept (or the YAML files are read when nothing is loaded yet).
+The synonym lexicon (``lexicon/synonyms.yml``, old and colloquial names) is always read from
+``KNOWLEDGE_DIR``: published snapshots hold procedures and FAQ entries only.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, Tuple
 
 from bot.knowledge.faq_search import FaqIndex
-from bot.knowledge.loader import KnowledgeBase, load_knowledge
+from bot.knowledge.loader import KnowledgeBase, load_knowledge, load_synonyms
 from bot.knowledge.matcher import ProcedureMatcher
 from bot.knowledge.store import KEY_VERSION, load_published
 from bot.settings import load_settings
@@ -105,7 +107,8 @@ class KnowledgeRepository:
         if loaded is None:
             return None
         _, base, problems = loaded
-        return self._build(base, problems, "published")
+        base.synonyms, found = load_synonyms(self.root)  # the lexicon is not part of published snapshots
+        return self._build(base, problems + found, "published")
 
     def _load(self) -> LiveKnowledge:
         base, problems = load_knowledge(self.root)
@@ -122,7 +125,7 @@ class KnowledgeRepository:
             base.version, source, len(base.procedures), len(base.faq),
         )
         return LiveKnowledge(
-            base, ProcedureMatcher(base.procedures.values()), FaqIndex(base.faq, base.procedures.values())
+            base, ProcedureMatcher(base.procedures.values(), base.synonyms), FaqIndex(base.faq, base.procedures.values())
         )
 
 

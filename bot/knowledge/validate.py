@@ -19,7 +19,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     base, problems = load_knowledge(root)
     for problem in problems:
         print(problem)
-    print(f"{len(base.procedures)} procedures, {len(base.faq)} FAQ entries, {len(problems)} problems")
+    print(f"{len(base.procedures)} procedures, {len(base.faq)} FAQ entries, {len(base.synonyms)} synonym entries, {len(problems)} problems")
     return 1 if problems else 0
 
 
