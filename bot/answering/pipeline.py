@@ -25,7 +25,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Optional, Tuple
+
+import yaml
 
 from bot.answering import compose as stage3
 from bot.answering.find import find, labels
@@ -86,8 +90,20 @@ def _names(live, ids) -> Tuple[Tuple[str, str], ...]:
     return tuple((pid, procedures[pid].name) for pid in ids if pid in procedures)
 
 
+QUALIFIERS_FILE = Path(__file__).resolve().parent.parent / "text" / "qualifiers.yml"
+
+
+@lru_cache(maxsize=1)
+def _qualifier_labels() -> dict:
+    if not QUALIFIERS_FILE.exists():
+        return {}
+    data = yaml.safe_load(QUALIFIERS_FILE.read_text(encoding="utf-8")) or {}
+    return {key: (value or {}).get("label") for key, value in (data.get("qualifiers") or {}).items()}
+
+
 def _qualifier_label(key: str) -> str:
-    return labels()["qualifiers"].get(key, labels()["qualifier"])
+    """The words for a qualifier (its ``label`` in bot/text/qualifiers.yml, stage 1's lexicon)."""
+    return _qualifier_labels().get(key) or labels()["qualifier"]
 
 
 def _faq_reply(live, text: str, threshold: float) -> Optional[Reply]:
