@@ -180,7 +180,7 @@ def test_a_story_then_the_question_answers_the_question_not_the_incidental_words
 
 def test_a_question_ending_duoc_khong_about_a_procedure_is_not_a_status_lookup(assistant):
     replies = assistant.conversation()(
-        "Tôi đi làm xa nhà, tuần trước lỡ đánh rơi thẻ căn cước, giờ làm lại ở chỗ đang tạm trú có được không?"
+        "Tôi đi làm xa nhà, tuần trước lỡ làm mất thẻ căn cước, giờ làm lại ở chỗ đang tạm trú có được không?"
     )
     reply = texts(replies)
     assert "ma ho so" not in fold(reply)  # the status form would ask for the application code
