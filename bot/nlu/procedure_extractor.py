@@ -2,8 +2,10 @@
 
 Nothing about procedures is learned at training time: the extractor asks the knowledge repository,
 which reloads when officers change the knowledge, so a new procedure or alias works at once.
-When several procedures match equally well, one ``procedure`` entity is added for each, marked
-``"ambiguous": true``, and the assistant asks which one the citizen means.
+The entity follows the answer path's resolution (``bot.answering.understand.resolve``), qualifiers
+included, so the NLU never names a procedure the answer would reject: resolved -> one entity;
+ambiguous -> one entity per candidate, marked ``"ambiguous": true`` (the assistant asks which one);
+not covered ("đăng ký kết hôn với người nước ngoài", "sang tên sổ đỏ") or none -> no entity.
 """
 
 from __future__ import annotations
@@ -18,26 +20,37 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.answering.types import ResolutionStatus
+from bot.answering.understand import questions
+from bot.answering.understand.resolve import resolve
 from bot.knowledge import repository
 
 ENTITY = "procedure"
 
 
 def procedure_entities(text: Text) -> List[Dict[Text, Any]]:
-    result = repository.current().matcher.match(text)
-    ambiguous = result.ambiguous
-    scores = {c.procedure_id: c for c in result.candidates}
+    matcher = repository.current().matcher
+    words = matcher.words(text)
+    resolution = resolve(matcher, words, [matcher.words(q) for q in questions.split(text)])
+    if resolution.status == ResolutionStatus.resolved:
+        chosen = [resolution.procedure_id]
+    elif resolution.status == ResolutionStatus.ambiguous:
+        chosen = list(resolution.candidates)
+    else:
+        return []
+    ambiguous = len(chosen) > 1
+    aliases = {c.procedure_id: c.alias for c in matcher.match_words(words).candidates}
     return [
         {
             "entity": ENTITY,
             "value": procedure_id,
             "start": 0,
             "end": len(text),
-            "confidence": 1.0 if not ambiguous else round(1.0 / len(result.tied), 3),
-            "alias": scores[procedure_id].alias,
+            "confidence": 1.0 if not ambiguous else round(1.0 / len(chosen), 3),
+            "alias": aliases.get(procedure_id, ""),
             "ambiguous": ambiguous,
         }
-        for procedure_id in result.tied
+        for procedure_id in chosen
     ]
 
 

@@ -9,9 +9,9 @@ Each word of a phrase is one of:
   ``giay_to: [giấy, thẻ, hộ chiếu]``);
 * ``<*>``: any one syllable; ``<so>``: any number ("14", "60").
 
-A phrase may not start with ``<*>`` or ``<so>`` (phrases are indexed by their first syllable, which keeps
+A phrase may not start with ``<*>`` (phrases are indexed by their first syllable, which keeps
 matching a 200-word message to a few dictionary look-ups per word). ``blockers`` of a key are phrases
-that cancel a match of that key when they overlap it ("mất bao lâu" cancels "mất" as a lost document).
+that cancel a match of that key lying within them ("giá trị bao lâu" cancels "bao lâu" as a deadline).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.text.vietnamese import search_key
+
+_NUMBER = "<so>"  # index key of the phrases that start with a number
 
 Token = Tuple[str, object]  # ("lit", "mat") | ("class", (("hộ", "chiếu"), ...)) | ("any", None) | ("num", None)
 
@@ -53,7 +55,7 @@ def _compile(phrase: str, classes: Mapping[str, Tuple[Tuple[str, ...], ...]]) ->
             tokens.extend(("lit", syllable) for syllable in search_key(part).split())
     if not tokens:
         raise LexiconError(f"phrase '{phrase}' is empty")
-    if tokens[0][0] in ("any", "num"):
+    if tokens[0][0] == "any":
         raise LexiconError(f"phrase '{phrase}' must start with a word or a word class")
     return tuple(tokens)
 
@@ -62,6 +64,8 @@ def _first_syllables(token: Token) -> Iterable[str]:
     kind, value = token
     if kind == "lit":
         return [value]  # type: ignore[list-item]
+    if kind == "num":
+        return [_NUMBER]
     return [entry[0] for entry in value]  # type: ignore[union-attr]
 
 
@@ -113,19 +117,22 @@ class PhraseSet:
     def _scan(index: Dict[str, List[Tuple[str, str, Tuple[Token, ...]]]], words: Sequence[str]) -> List[Match]:
         found = []
         for start, word in enumerate(words):
-            for key, phrase, tokens in index.get(word, ()):
+            entries = index.get(word, [])
+            if word.isdigit() and _NUMBER in index:
+                entries = entries + index[_NUMBER]
+            for key, phrase, tokens in entries:
                 end = _match_at(tokens, words, start)
                 if end is not None:
                     found.append(Match(key, start, end, phrase))
         return found
 
     def find(self, words: Sequence[str]) -> List[Match]:
-        """Matches in text order (then longest first); a match overlapped by a blocker of its key is dropped."""
+        """Matches in text order (then longest first); a match lying within a blocker of its key is dropped."""
         matches = self._scan(self._index, words)
         if self._blockers and matches:
             blocks = self._scan(self._blockers, words)
             matches = [
                 m for m in matches
-                if not any(b.key == m.key and b.start < m.end and m.start < b.end for b in blocks)
+                if not any(b.key == m.key and b.start <= m.start and m.end <= b.end for b in blocks)
             ]
         return sorted(matches, key=lambda m: (m.start, -(m.end - m.start), m.key))

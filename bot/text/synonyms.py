@@ -29,24 +29,32 @@ class SynonymRewriter:
         return bool(self._table)
 
     def rewrite(self, words: Sequence[str]) -> List[str]:
-        if not self._table:
-            return list(words)
+        return self.rewrite_weighted(words)[0]
+
+    def rewrite_weighted(self, words: Sequence[str]) -> Tuple[List[str], List[float]]:
+        """The rewritten syllables, and for each the share of the citizen's syllables it stands for
+        ("sổ đỏ", two syllables, becomes seven, each weighing 2/7; never more than 1), so that a long modern
+        name does not outweigh the short name it replaces when aliases are scored."""
         out: List[str] = []
+        weights: List[float] = []
         i = 0
         while i < len(words):
-            for length in self._lengths:
+            for length in self._lengths if self._table else ():
                 key = tuple(words[i:i + length])
                 target = self._table.get(key) if len(key) == length else None
                 if target is None:
                     continue
                 if tuple(words[i:i + len(target)]) == target:
                     out.extend(target)
+                    weights.extend([1.0] * len(target))
                     i += len(target)
                 else:
                     out.extend(target)
+                    weights.extend([min(1.0, length / len(target))] * len(target))
                     i += length
                 break
             else:
                 out.append(words[i])
+                weights.append(1.0)
                 i += 1
-        return out
+        return out, weights

@@ -1,0 +1,76 @@
+"""Which aspects (types.Asked) the question sentences ask, in the order asked (bot/text/aspects.yml).
+
+In order:
+1. every phrase of the aspect lexicon found in the question sentences' folded syllables (blockers
+   removed: "mất bao lâu" is a deadline, not a lost document; "quy định ở đâu" is the law, not a place);
+   aspects are ordered by where they are first asked;
+2. a yes/no question ("… được không?", "có … không?") whose other aspects only describe the citizen's
+   case (minor, late, lost, foreign) asks whether it is allowed: conditions is added — never a status lookup;
+3. nothing found: the NLU intent's aspect (ask_fee -> fee…), else () (the caller gives the overview).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.answering.types import Asked
+from bot.text.phrases import PhraseSet
+
+ASPECTS_FILE = Path(__file__).resolve().parents[2] / "text" / "aspects.yml"
+
+INTENT_ASPECTS: Dict[str, Asked] = {
+    "ask_documents": Asked.documents,
+    "ask_fee": Asked.fee,
+    "ask_deadline": Asked.deadline,
+    "ask_authority": Asked.authority,
+    "ask_online": Asked.online,
+    "ask_legal_basis": Asked.legal_basis,
+    "ask_overview": Asked.overview,
+}
+
+CIRCUMSTANCES = frozenset({Asked.minor, Asked.late, Asked.lost, Asked.foreign})
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Tuple[PhraseSet, PhraseSet]:
+    raw = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
+    entries = raw.get("aspects") or {}
+    unknown = [k for k in entries if k not in Asked.__members__]
+    if unknown:
+        raise ValueError(f"{ASPECTS_FILE.name}: unknown aspect(s) {unknown}")
+    classes = raw.get("classes") or {}
+    aspects = PhraseSet(
+        {k: e.get("phrases") or [] for k, e in entries.items()},
+        {k: e.get("blockers") or [] for k, e in entries.items()},
+        classes,
+    )
+    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or []}, None, classes)
+
+
+def in_question(words: Sequence[str]) -> List[Asked]:
+    """The aspects one question sentence asks, in order."""
+    aspects, yes_no = _lexicon()
+    found: List[Asked] = []
+    for match in aspects.find(words):
+        aspect = Asked(match.key)
+        if aspect not in found:
+            found.append(aspect)
+    if all(a in CIRCUMSTANCES for a in found) and yes_no.find(words) and Asked.conditions not in found:
+        found.append(Asked.conditions)
+    return found
+
+
+def detect(questions: Sequence[Sequence[str]], intent: Optional[str] = None) -> Tuple[Asked, ...]:
+    """Every aspect of the question sentences (each given as folded syllables), in the order asked."""
+    found: List[Asked] = []
+    for words in questions:
+        for aspect in in_question(words):
+            if aspect not in found:
+                found.append(aspect)
+    if not found and intent in INTENT_ASPECTS:
+        found.append(INTENT_ASPECTS[intent])  # type: ignore[index]
+    return tuple(found)

@@ -1,0 +1,150 @@
+"""Which procedure a message is about, respecting its qualifiers (bot/text/qualifiers.yml).
+
+``resolve(matcher, words, question_words, remembered=None, follow_up=False) -> Resolution``, in order:
+
+1. qualifiers are found in the whole message (the story counts) and, separately, in its questions;
+2. the matcher's candidates for the whole message are the pool; when the message names no procedure but
+   says a qualifier and a procedure is remembered ("còn nếu bị mất thì sao?"), the pool is the remembered
+   procedure and its siblings (the procedures its name matches);
+3. the pool keeps the candidates within POOL_MARGIN of the best alias score; each is ranked by: the
+   qualifiers it does not cover that block (one said in a question; a `strict` one anywhere, except an
+   `alone` matter told in the story while the questions name a procedure), then whether the questions
+   name it (named in the story only ranks after), then the story's qualifiers it does not cover, then its
+   alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
+   about the same thing (sharing two of its non-generic syllables) join the pool, ranked after the others;
+4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
+   and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
+   with no procedure named is ``not_covered`` too;
+5. candidates equal to the best (same rank, same score) -> ``ambiguous`` with at most three, unless the
+   remembered procedure is one of them; otherwise ``resolved``;
+6. nothing named: a follow-up uses the remembered procedure (``resolved``); partial matches (the
+   matcher's suggestions) with a blocking qualifier none of them covers -> ``not_covered``; else ``none``,
+   with the suggestions (≤ 3) as candidates.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from bot.answering.types import Resolution, ResolutionStatus
+from bot.answering.understand import qualifiers as qualifier_lexicon
+from bot.knowledge.matcher import TIE_MARGIN, Candidate, ProcedureMatcher
+
+MAX_CANDIDATES = 3
+# syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb
+GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong".split())
+POOL_MARGIN = 2.0  # candidates this far below the best alias score may still win on qualifiers
+
+
+def _ordered_keys(matches) -> List[str]:
+    keys: List[str] = []
+    for match in matches:
+        if match.key not in keys:
+            keys.append(match.key)
+    return keys
+
+
+def qualifiers_in(words: Sequence[str]) -> List[str]:
+    return _ordered_keys(qualifier_lexicon.lexicon().find(words))
+
+
+def _siblings(matcher: ProcedureMatcher, remembered: str) -> List[Candidate]:
+    """The remembered procedure first, then the procedures its own name matches."""
+    found = matcher.match_words(matcher.words(matcher.names[remembered])).candidates
+    top = max([c.score for c in found] + [0.0])
+    return [Candidate(remembered, top + 1.0, "")] + [c for c in found if c.procedure_id != remembered]
+
+
+def _blocks(qualifier: qualifier_lexicon.Qualifier, asked: bool, questions_name_a_procedure: bool) -> bool:
+    """Whether an uncovered qualifier rules a candidate out. A `context` one (ly hôn, tranh chấp: often the
+    background of another procedure) only when the questions name no procedure; any other when said in a
+    question; else when strict — except an `alone` matter told in the story while the questions name a
+    procedure."""
+    if qualifier.context:
+        return not questions_name_a_procedure
+    if asked:
+        return True
+    if qualifier.alone:
+        return not questions_name_a_procedure
+    return qualifier.strict
+
+
+def resolve(
+    matcher: ProcedureMatcher,
+    words: Sequence[str],
+    question_words: Sequence[Sequence[str]],
+    remembered: Optional[str] = None,
+    follow_up: bool = False,
+) -> Resolution:
+    lexicon = qualifier_lexicon.lexicon()
+    said = qualifiers_in(words)
+    asked = {key for question in question_words for key in qualifiers_in(question)}
+    if remembered not in matcher.names:
+        remembered = None
+    result = matcher.match_words(words)
+    pool = list(result.candidates)
+    if pool:
+        pool = [c for c in pool if c.score >= pool[0].score - POOL_MARGIN]
+    if not pool and remembered and (follow_up or said):
+        pool = _siblings(matcher, remembered)
+    alone = [k for k in said if lexicon.qualifiers[k].alone]
+    if not pool:
+        if alone:
+            closest = tuple(p for k in alone for p in lexicon.qualifiers[k].closest if p in matcher.names)
+            return Resolution(ResolutionStatus.not_covered, candidates=closest[:MAX_CANDIDATES],
+                              qualifiers=tuple(said), uncovered_qualifiers=tuple(alone))
+        if remembered and follow_up:
+            return Resolution(ResolutionStatus.resolved, procedure_id=remembered, qualifiers=tuple(said))
+        suggestions = tuple(c.procedure_id for c in result.suggestions[:MAX_CANDIDATES])
+        blocking = [
+            k for k in said
+            if (lexicon.qualifiers[k].strict or k in asked)
+            and not any(lexicon.covers(matcher.qualifiers.get(p, ()), k, said) for p in suggestions)
+        ]
+        if suggestions and blocking:  # "cấp lại giấy khai sinh": half a name, and a case none of them covers
+            return Resolution(ResolutionStatus.not_covered, candidates=suggestions, qualifiers=tuple(said),
+                              uncovered_qualifiers=tuple(blocking))
+        return Resolution(ResolutionStatus.none, candidates=suggestions, qualifiers=tuple(said))
+
+    named_in_questions = set()
+    for question in question_words:
+        named_in_questions.update(c.procedure_id for c in matcher.match_words(question).candidates)
+
+    def uncovered(candidate: Candidate) -> Tuple[List[str], List[str]]:
+        covers = matcher.qualifiers.get(candidate.procedure_id, ())
+        missing = [k for k in said if not lexicon.covers(covers, k, said)]
+        blocking = [k for k in missing if _blocks(lexicon.qualifiers[k], k in asked, bool(named_in_questions))]
+        return blocking, [k for k in missing if k not in blocking]
+
+    named = {c.procedure_id for c in pool}
+
+    def rank(candidate: Candidate) -> Tuple:
+        blocking, soft = uncovered(candidate)
+        story_only = bool(named_in_questions) and candidate.procedure_id not in named_in_questions
+        return (len(blocking), candidate.procedure_id not in named, story_only, len(soft))
+
+    first = min(pool, key=lambda c: (rank(c), -c.score))
+    if uncovered(first)[0]:
+        # the procedures named do not cover the case: a partly named sibling about the same thing may
+        # ("làm lại giấy chứng tử" whose original is lost is a copy of the death record, not a new registration)
+        thing = set(matcher.words(first.alias)) - GENERIC_SYLLABLES
+        weaker = [c for c in result.candidates if c.procedure_id not in named]
+        pool += [
+            Candidate(c.procedure_id, 0.0, c.alias) for c in weaker + list(result.suggestions)
+            if len(thing & set(matcher.words(c.alias))) >= min(2, len(thing) or 99)
+        ]
+    ranked = sorted(pool, key=lambda c: (rank(c), -c.score, c.procedure_id))
+    best = ranked[0]
+    blocking, _ = uncovered(best)
+    if blocking:
+        nobody = tuple(k for k in blocking if not any(k not in uncovered(c)[0] for c in pool))
+        closest = tuple(dict.fromkeys([c.procedure_id for c in ranked] + [c.procedure_id for c in result.suggestions]))
+        closest = closest[:MAX_CANDIDATES]
+        return Resolution(ResolutionStatus.not_covered, candidates=closest, qualifiers=tuple(said),
+                          uncovered_qualifiers=nobody or tuple(blocking))
+    tied = [c.procedure_id for c in ranked if rank(c) == rank(best) and c.score >= best.score - TIE_MARGIN]
+    if len(tied) > 1:
+        if remembered in tied:
+            return Resolution(ResolutionStatus.resolved, procedure_id=remembered, qualifiers=tuple(said))
+        return Resolution(ResolutionStatus.ambiguous, candidates=tuple(tied[:MAX_CANDIDATES]), qualifiers=tuple(said))
+    return Resolution(ResolutionStatus.resolved, procedure_id=best.procedure_id, qualifiers=tuple(said))

@@ -1,0 +1,58 @@
+import pytest
+
+from bot.answering.types import Asked
+from bot.answering.understand import understand
+from tests.answering.understand_fixtures import MATCHER
+
+
+def asked(text, intent=None):
+    return [a.value for a in understand(text, MATCHER, intent=intent).asked]
+
+
+def test_every_aspect_is_found_in_the_order_asked():
+    assert asked("Đăng ký kết hôn nộp ở đâu, cần giấy tờ gì và bao lâu thì có?") == ["authority", "documents", "deadline"]
+
+
+def test_without_diacritics_and_with_abbreviations():
+    assert asked("dang ky tam tru het bao nhieu tien, lam online dc ko") == ["fee", "online"]
+
+
+@pytest.mark.parametrize("text", [
+    "Theo quy định pháp luật hiện hành thì đăng ký thường trú gồm những bước nào?",
+    "Pháp luật quy định trình tự đăng ký khai tử ra sao?",
+])
+def test_words_about_the_law_in_general_do_not_ask_for_the_legal_basis(text):
+    assert asked(text) == ["steps"]
+
+
+def test_the_legal_basis_when_the_law_itself_is_asked():
+    assert asked("Văn bản nào quy định lệ phí đăng ký tạm trú?") == ["legal_basis", "fee"]
+    assert asked("đăng ký khai sinh căn cứ nghị định nào") == ["legal_basis"]
+
+
+def test_a_yes_no_question_asks_about_a_condition_never_a_status():
+    assert asked("Con tôi 10 tuổi có làm căn cước được không?") == ["minor", "conditions"]
+    assert asked("Tôi nhờ chị gái đi nộp hồ sơ thay được không?") == ["delegation"]
+    assert asked("Đăng ký tạm trú qua VNeID được không?") == ["online"]
+
+
+def test_mat_as_time_is_the_deadline_and_as_loss_is_the_lost_case():
+    assert asked("Đổi căn cước mất bao lâu?") == ["deadline"]
+    assert asked("Đổi căn cước mất bao nhiêu tiền?") == ["fee"]
+    assert "lost" in asked("Tôi bị mất thẻ căn cước thì phải làm sao?")
+
+
+def test_validity_and_obligation_are_not_taken_for_the_deadline():
+    assert asked("Giấy xác nhận tình trạng hôn nhân có giá trị bao lâu?") == ["validity"]
+    assert asked("Sinh con bao lâu phải đi đăng ký khai sinh?") == ["obligation"]
+
+
+def test_the_intent_is_the_fallback_when_no_aspect_is_said():
+    assert asked("đăng ký khai tử", intent="ask_fee") == ["fee"]
+    assert asked("đăng ký khai tử") == []
+    assert understand("đăng ký khai tử", MATCHER, intent="check_status").asked == ()
+
+
+def test_a_penalty_question_is_not_a_fee_question():
+    assert asked("Khai sinh quá hạn thì bị phạt bao nhiêu tiền?") == ["late", "penalty"]
+    assert Asked.fee not in understand("Khai sinh quá hạn thì bị phạt bao nhiêu tiền?", MATCHER).asked
