@@ -98,7 +98,7 @@ def _sources_line(procedure: Procedure, findings: Findings) -> Tuple[str, bool]:
     cases = {case.id: case for case in procedure.special_cases}
     used = [cases[f.source.split(":", 1)[1]] for f in findings.answered if f.source.startswith("special_case:")
             and f.source.split(":", 1)[1] in cases]
-    from_procedure = any(f.source == "procedure" for f in findings.answered) or not findings.answered
+    from_procedure = any(f.source == "procedure" for f in findings.answered) or not used
     basis: List[str] = list(procedure.legal_basis) if from_procedure else []
     for case in used:
         basis += [source.title for source in case.sources[:1] if source.title not in basis]
@@ -138,7 +138,7 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
 
     def text_of(kept_blocks: List[List[str]], with_sources: bool) -> str:
         lines = [title, *[line for block in kept_blocks for line in block], *notes]
-        return "\n".join(lines + ([sources] if with_sources else []))
+        return "\n".join(lines + ([sources] if with_sources and answered else []))
 
     text = text_of(blocks, True)
     if channel == "sms" and not sms_fits(text, buttons):

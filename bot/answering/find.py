@@ -11,7 +11,8 @@ order asked:
    case for any of the question sentences, accepted at ``settings.special_case_threshold``, or at half
    of it when the case's topic is the aspect asked.
 3. Then the FAQ, only entries about this procedure or about no procedure, at ``settings.faq_threshold``.
-4. Below the thresholds the aspect is ``unanswered``: the reply says so honestly. Never another
+4. "How is it done?" (steps) without steps: the documents and where to go (``INSTEAD``).
+5. Below the thresholds the aspect is ``unanswered``: the reply says so honestly. Never another
    procedure's fact.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
@@ -44,6 +45,8 @@ OVERVIEW_DOCUMENTS = 3
 # The aspects offered as buttons, in this order, when the procedure can answer them.
 OFFERED = (Asked.documents, Asked.fee, Asked.deadline, Asked.authority, Asked.online, Asked.steps,
            Asked.conditions, Asked.result)
+# "How do I do it?" when the procedure has no steps: what to bring and where to go (the facts we have).
+INSTEAD = {Asked.steps: (Asked.documents, Asked.authority)}
 # Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
 TOPIC_OF = {Asked.conditions: "condition"}
 
@@ -238,6 +241,10 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         faq_hit = _faq(live, procedure_id, queries)
         if faq_hit and faq_hit.score >= settings.faq_threshold:
             answered.append(Finding(aspect, (faq_hit.entry.answer.strip(),), f"faq:{faq_hit.entry.id}"))
+            continue
+        instead = [a for a in INSTEAD.get(aspect, ()) if a not in asked and field_lines(procedure, a)]
+        if instead:
+            answered += [Finding(a, field_lines(procedure, a), "procedure") for a in instead]
             continue
         unanswered.append(aspect)
 

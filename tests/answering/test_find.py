@@ -53,3 +53,9 @@ def test_no_aspect_and_no_special_case_gives_the_overview():
 def test_steps_are_numbered():
     findings = run("các bước làm khai sinh", [Asked.steps])
     assert findings.answered[0].lines[0].startswith("1. ")
+
+
+def test_how_to_do_it_without_steps_gives_the_documents_and_where_not_a_guess():
+    findings = run("kết hôn thì làm thế nào", [Asked.steps], "dang-ky-ket-hon")
+    assert [f.asked for f in findings.answered] == [Asked.documents, Asked.authority]
+    assert not findings.unanswered
