@@ -16,7 +16,7 @@ order asked:
    procedure's fact.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
-threshold) answers it; otherwise the overview. A special case that matches the question strongly is
+threshold; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
 also added before the field answers when its topic is not among them ("khai sinh quá hạn cần giấy gì":
 documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
 offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
@@ -36,7 +36,7 @@ import yaml
 from bot.answering.types import Asked, Finding, Findings, Understanding
 from bot.knowledge.faq_search import FaqHit, SpecialCaseIndex
 from bot.knowledge.model import ChannelWay, Procedure
-from bot.knowledge.render import BULLET, ONLINE_LEVELS, fee_lines, fee_summary
+from bot.knowledge.render import BULLET, ONLINE_LEVELS, fee_lines, fee_summary, money
 from bot.settings import Settings
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels.yml"
@@ -47,6 +47,9 @@ OFFERED = (Asked.documents, Asked.fee, Asked.deadline, Asked.authority, Asked.on
            Asked.conditions, Asked.result)
 # "How do I do it?" when the procedure has no steps: what to bring and where to go (the facts we have).
 INSTEAD = {Asked.steps: (Asked.documents, Asked.authority)}
+# A special case of these topics answers an unasked question only when the message has the qualifier
+# (bot/text/qualifiers.yml): the words of the procedure's name must not pull in "có yếu tố nước ngoài".
+TOPIC_NEEDS = {"foreign": {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai", "quoc_tich"}, "lost": {"mat", "hong"}}
 # Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
 TOPIC_OF = {Asked.conditions: "condition"}
 
@@ -106,6 +109,16 @@ def _short(text: str) -> str:
     return head if len(head) >= 10 else text
 
 
+def _fee_in_brief(procedure: Procedure) -> str:
+    """One short fee line: the amount, or the range when there are several cases."""
+    amounts = sorted({item.amount for item in procedure.fee.items})
+    if len(procedure.fee.items) <= 2 or not amounts:
+        return _short(fee_summary(procedure.fee))
+    low, high = amounts[0], amounts[-1]
+    return labels()["overview"]["fee_range"].format(
+        low=labels()["overview"]["free"] if low == 0 else money(low), high=money(high))
+
+
 def _overview(procedure: Procedure) -> Tuple[str, ...]:
     names = labels()["overview"]
     documents = [_short(d) for d in procedure.documents[:OVERVIEW_DOCUMENTS]]
@@ -113,7 +126,7 @@ def _overview(procedure: Procedure) -> Tuple[str, ...]:
     if len(procedure.documents) > OVERVIEW_DOCUMENTS:
         lines.append(names["more_documents"].format(count=len(procedure.documents) - OVERVIEW_DOCUMENTS))
     lines += [
-        f"{names['fee']}: {fee_summary(procedure.fee)}",
+        f"{names['fee']}: {_fee_in_brief(procedure)}",
         f"{names['deadline']}: {_short(procedure.deadline)}",
         f"{names['authority']}: {procedure.authority}",
         f"{names['online']}: {ONLINE_LEVELS[procedure.online.level]}",
@@ -213,12 +226,16 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     threshold = settings.special_case_threshold
     case_hit = _special_case(live, procedure_id, queries)
     asked = list(dict.fromkeys(understanding.asked))
+    needs = TOPIC_NEEDS.get(case_hit.entry.topic.value) if case_hit else None
+    strong = bool(case_hit and case_hit.score >= threshold * STRONG_MATCH and (
+        not needs or needs.intersection(understanding.resolution.qualifiers)
+        or _aspect_of(case_hit.entry) in asked))
 
     answered: List[Finding] = []
     unanswered: List[Asked] = []
     used_cases = set()
     if not asked:
-        if case_hit and case_hit.score >= threshold * STRONG_MATCH:
+        if strong:
             answered.append(_case_finding(_aspect_of(case_hit.entry), case_hit.entry))
             used_cases.add(case_hit.entry.id)
         else:
@@ -249,7 +266,7 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         unanswered.append(aspect)
 
     # A special case the question clearly asks about, on top of the field answers.
-    if (case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold * STRONG_MATCH
+    if (strong and case_hit.entry.id not in used_cases
             and not any(f.source.startswith("special_case:") for f in answered)):
         aspect = _aspect_of(case_hit.entry)
         answered.insert(0, _case_finding(aspect, case_hit.entry))

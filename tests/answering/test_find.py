@@ -59,3 +59,27 @@ def test_how_to_do_it_without_steps_gives_the_documents_and_where_not_a_guess():
     findings = run("kết hôn thì làm thế nào", [Asked.steps], "dang-ky-ket-hon")
     assert [f.asked for f in findings.answered] == [Asked.documents, Asked.authority]
     assert not findings.unanswered
+
+
+def test_a_foreign_special_case_does_not_answer_an_unasked_question_without_a_foreign_element():
+    from bot.knowledge.model import Procedure
+    from tests.answering.fixtures import CASE_SOURCE, marriage
+
+    foreign = {"id": "nuoc-ngoai", "topic": "foreign", "question": "Đăng ký kết hôn là gì, ở đâu làm?",
+               "answer": "Với người nước ngoài thì hồ sơ khác, hỏi UBND cấp xã.", "sources": CASE_SOURCE,
+               "verified_on": "2026-11-30"}
+    live = snapshot(Procedure.parse_obj({**marriage().dict(), "special_cases": [foreign]}))
+    plain = find(understood("đăng ký kết hôn là gì", [], "dang-ky-ket-hon"), live, "dang-ky-ket-hon", load_settings())
+    assert [f.asked for f in plain.answered] == [Asked.overview]
+    abroad = find(understood("đăng ký kết hôn là gì", [], "dang-ky-ket-hon", qualifiers=("yeu_to_nuoc_ngoai",)),
+                  live, "dang-ky-ket-hon", load_settings())
+    assert abroad.answered[0].source == "special_case:nuoc-ngoai"
+
+
+def test_the_overview_gives_a_fee_range_when_there_are_many_cases():
+    from bot.knowledge.model import Procedure
+    from tests.answering.fixtures import marriage
+
+    many = Procedure.parse_obj({**marriage().dict(), "fee": {"items": [{"amount": 0}, {"amount": 15000}, {"amount": 50000}]}})
+    findings = find(understood("kết hôn", [], "dang-ky-ket-hon"), snapshot(many), "dang-ky-ket-hon", load_settings())
+    assert "Lệ phí: từ miễn phí đến 50.000 đồng tùy trường hợp" in findings.answered[0].lines
