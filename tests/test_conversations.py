@@ -264,6 +264,6 @@ def test_a_special_case_is_answered_from_the_procedures_special_cases(assistant_
 
 def test_an_unclear_special_case_says_so_and_gives_the_hotline(assistant_with_special_cases):
     reply = texts(assistant_with_special_cases.conversation()(
-        "Bố mẹ cháu đi làm ăn xa, ông bà có được đi khai sinh cho cháu thay bố mẹ không?"
+        "Bố mẹ cháu đi làm ăn xa, ông bà có được đi làm giấy khai sinh cho cháu thay bố mẹ không?"
     ))
     assert SPECIAL_CASES[1]["answer"] in reply and "18001096" in reply

@@ -8,8 +8,9 @@ order asked:
    legal_basis, steps, conditions, subjects, result, validity, exemption from the fee's exemptions).
 2. Otherwise (special-case aspects such as late, lost, delegation, and fields the procedure lacks)
    retrieval over THIS procedure's special cases (question + variants, ``SpecialCaseIndex``): the best
-   case for any of the question sentences, accepted at ``settings.special_case_threshold``, or at half
-   of it when the case's topic is the aspect asked.
+   case for any of the question sentences. A case whose topic is the aspect asked is taken when it is
+   the procedure's only case of that topic (stage 1 already said what is asked), or, among several, the
+   best at a third of ``settings.special_case_threshold``; a case of another topic needs the threshold.
 3. Then the FAQ, only entries about this procedure or about no procedure, at ``settings.faq_threshold``.
 4. "How is it done?" (steps) without steps: the documents and where to go (``INSTEAD``).
 5. Below the thresholds the aspect is ``unanswered``: the reply says so honestly. Never another
@@ -246,8 +247,13 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
             continue
-        same_topic = _special_case(live, procedure_id, queries, TOPIC_OF.get(aspect, aspect.value))
-        if same_topic and same_topic.entry.id not in used_cases and same_topic.score >= threshold / 2:
+        topic = TOPIC_OF.get(aspect, aspect.value)
+        same_topic = _special_case(live, procedure_id, queries, topic)
+        of_topic = special_case_index(live).of_topic(procedure_id, topic)
+        if len(of_topic) == 1 and same_topic is None:
+            same_topic = FaqHit(of_topic[0], 0.0)
+        if same_topic and same_topic.entry.id not in used_cases and (
+                len(of_topic) == 1 or same_topic.score >= threshold / 3):
             answered.append(_case_finding(aspect, same_topic.entry))
             used_cases.add(same_topic.entry.id)
             continue

@@ -6,7 +6,9 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
    understanding needed.
 2. Otherwise stage 1, ``understand(text, knowledge, remembered_procedure, intent)`` (bot/answering/
    understand). When it detects no aspect, the aspects still pending from "which procedure?" apply.
-3. By the resolution:
+3. An FAQ entry very close to the message (``FAQ_CLOSE``; about no procedure or the one resolved)
+   answers it: FAQ questions are the ones the procedure fields do not answer.
+4. By the resolution:
    * resolved, with a qualifier none of our procedures covers -> ``not_covered_reply`` (reason
      "qualifier_not_covered"), the procedure only as a button;
    * resolved -> ``find`` (stage 2) then ``answer_reply`` (stage 3);
@@ -15,7 +17,8 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
    * none -> the remembered procedure for a follow-up; else the FAQ (``FAQ_THRESHOLD`` when the NLU
      did not take it for a procedure question, the stricter threshold otherwise; an answer within
      ``LOW_CONFIDENCE_MARGIN`` of it is recorded "low_confidence"); else "which procedure?" when an
-     aspect was asked in a short message, "we do not have this procedure" for a longer one, and
+     aspect was asked in a short message (≤ ``SHORT_MESSAGE`` syllables, or a follow-up), "we do not
+     have this procedure" for a longer one, and
      ``dont_know`` (reason "fallback") when nothing was asked.
 
 Nothing here talks to Rasa or writes to Redis: the adapter records ``Reply.record_unanswered``.
@@ -36,10 +39,13 @@ from bot.answering.find import find, labels
 from bot.answering.types import Asked, Resolution, ResolutionStatus, Reply, Understanding
 from bot.knowledge.render import render_faq
 from bot.settings import Settings, load_settings
+from bot.text import syllables
 
 logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE_MARGIN = 0.1
+FAQ_CLOSE = 0.8  # an FAQ entry this close to the message answers it before any procedure field
+SHORT_MESSAGE = 8  # syllables: a message naming no procedure this short asks "which procedure?"
 PROCEDURE_INTENTS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online",
                      "ask_legal_basis", "ask_overview", "inform_procedure"}
 INTENT_ASPECTS = {intent: aspect for aspect, intent in stage3.ASPECT_INTENTS.items()}
@@ -69,8 +75,6 @@ def _understander() -> Optional[Callable[..., Understanding]]:
 def basic_understanding(text: str, live, remembered: Optional[str], intent: Optional[str]) -> Understanding:
     """Stage 1 reduced to the procedure matcher and the intent, used only while
     bot.answering.understand is absent: one aspect (the intent's), no qualifiers."""
-    from bot.text import syllables
-
     match = live.matcher.match(text)
     if match.best:
         resolution = Resolution(ResolutionStatus.resolved, match.best)
@@ -151,6 +155,11 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
     status = resolution.status
     asked = understood.asked
 
+    if not context.payload:
+        close = live.faq.search(text)
+        if close and close.score >= FAQ_CLOSE and close.entry.procedure in (None, resolution.procedure_id):
+            return _faq_reply(live, text, FAQ_CLOSE)
+
     if status is ResolutionStatus.resolved and resolution.procedure_id in procedures:
         if resolution.uncovered_qualifiers:
             return stage3.not_covered_reply(_names(live, [resolution.procedure_id, *resolution.candidates]),
@@ -180,7 +189,8 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
         if faq:
             return faq
     options = [pid for pid in resolution.candidates if pid in procedures]
-    if understood.follow_up and (asked or procedure_question):
+    short = understood.follow_up or len(syllables(text)) <= SHORT_MESSAGE
+    if short and (asked or procedure_question):
         if remembered and remembered not in options:
             options.insert(0, remembered)
         return stage3.which_reply(_names(live, options), asked, several=False)

@@ -112,6 +112,9 @@ class SpecialCaseIndex:
         self._cases: List[Tuple[str, Any]] = [(p.id, case) for p in procedures for case in p.special_cases]
         self._index = FaqIndex([case for _, case in self._cases], procedures)
 
+    def of_topic(self, procedure_id: str, topic: str) -> List[Any]:
+        return [case for owner, case in self._cases if owner == procedure_id and case.topic.value == topic]
+
     def search(self, query: str, procedure_id: str, topic: Optional[str] = None) -> Optional[FaqHit]:
         """The best special case of ``procedure_id`` (of ``topic`` only, when given)."""
 

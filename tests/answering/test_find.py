@@ -83,3 +83,8 @@ def test_the_overview_gives_a_fee_range_when_there_are_many_cases():
     many = Procedure.parse_obj({**marriage().dict(), "fee": {"items": [{"amount": 0}, {"amount": 15000}, {"amount": 50000}]}})
     findings = find(understood("kết hôn", [], "dang-ky-ket-hon"), snapshot(many), "dang-ky-ket-hon", load_settings())
     assert "Lệ phí: từ miễn phí đến 50.000 đồng tùy trường hợp" in findings.answered[0].lines
+
+
+def test_the_only_special_case_of_the_asked_topic_answers_a_paraphrase():
+    findings = run("bé nhà em đã 5 tháng mà chưa đi làm, giờ làm trễ có sao không", [Asked.late])
+    assert findings.answered[0].source == "special_case:qua-han"

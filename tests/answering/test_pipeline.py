@@ -75,3 +75,16 @@ def test_an_faq_question_is_answered_from_the_faq(stage1):
     stage1[text] = understood(text, [], None, ResolutionStatus.none)
     reply = answer(text, Context(intent="nlu_fallback"), snapshot())
     assert reply.kind == "faq" and "giờ hành chính" in reply.text
+
+
+def test_an_faq_entry_very_close_to_the_message_answers_before_the_procedure(stage1):
+    text = "Bộ phận một cửa làm việc mấy giờ?"
+    stage1[text] = understood(text, [Asked.deadline], "dang-ky-ket-hon")
+    reply = answer(text, Context(intent="ask_deadline"), snapshot())
+    assert reply.kind == "faq" and "giờ hành chính" in reply.text
+
+
+def test_a_short_question_naming_no_procedure_asks_which(stage1):
+    stage1["hồ sơ gồm những gì"] = understood("hồ sơ gồm những gì", [Asked.documents], None, ResolutionStatus.none)
+    reply = answer("hồ sơ gồm những gì", Context(intent="ask_documents"), snapshot())
+    assert reply.kind == "which_procedure" and "hồ sơ" in reply.text
