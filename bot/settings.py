@@ -103,6 +103,8 @@ class Settings:
     channels: ChannelSettings = field(default_factory=ChannelSettings)
     # a procedure's special case answers a question when its retrieval score reaches this
     special_case_threshold: float = 0.3
+    # an FAQ entry this close to the message answers it before the procedure's fields
+    faq_threshold_close: float = 0.8
 
 
 def load_settings() -> Settings:
@@ -117,6 +119,7 @@ def load_settings() -> Settings:
         portal_url=os.environ.get("PORTAL_URL", "https://dichvucong.gov.vn"),
         channels=load_channel_settings(),
         special_case_threshold=_float("SPECIAL_CASE_THRESHOLD", 0.3),
+        faq_threshold_close=_float("FAQ_THRESHOLD_CLOSE", 0.8),
     )
 
 

@@ -6,7 +6,7 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
    understanding needed.
 2. Otherwise stage 1, ``understand(text, knowledge, remembered_procedure, intent)`` (bot/answering/
    understand). When it detects no aspect, the aspects still pending from "which procedure?" apply.
-3. An FAQ entry very close to the message (``FAQ_CLOSE``; about no procedure or the one resolved)
+3. An FAQ entry very close to the message (``FAQ_THRESHOLD_CLOSE``; about no procedure or the one resolved)
    answers it: FAQ questions are the ones the procedure fields do not answer.
 4. By the resolution:
    * resolved, with a qualifier none of our procedures covers -> ``not_covered_reply`` (reason
@@ -44,7 +44,6 @@ from bot.text import syllables
 logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE_MARGIN = 0.1
-FAQ_CLOSE = 0.8  # an FAQ entry this close to the message answers it before any procedure field
 SHORT_MESSAGE = 8  # syllables: a message naming no procedure this short asks "which procedure?"
 PROCEDURE_INTENTS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online",
                      "ask_legal_basis", "ask_overview", "inform_procedure"}
@@ -157,8 +156,9 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
 
     if not context.payload:
         close = live.faq.search(text)
-        if close and close.score >= FAQ_CLOSE and close.entry.procedure in (None, resolution.procedure_id):
-            return _faq_reply(live, text, FAQ_CLOSE)
+        if close and close.score >= settings.faq_threshold_close and close.entry.procedure in (
+                None, resolution.procedure_id):
+            return _faq_reply(live, text, settings.faq_threshold_close)
 
     if status is ResolutionStatus.resolved and resolution.procedure_id in procedures:
         if resolution.uncovered_qualifiers:
