@@ -1,7 +1,8 @@
 """Stage 3 of the answer path: ONE concise reply from what was understood and found.
 
 * ``answer_reply``: the procedure name, then the asked aspects in the order asked (headings from
-  ``labels.yml``), an honest sentence for the aspects nothing answers (``utter_answer_aspect_unknown``,
+  ``labels.yml``; with several aspects, or on SMS, each field line ``brief``: without its details in
+  parentheses, long lines to their first sentence), an honest sentence for the aspects nothing answers (``utter_answer_aspect_unknown``,
   with the hotline; recorded for officers as "aspect_not_covered"), the hotline when a special case is
   ``unclear`` (``utter_answer_unclear``), then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
@@ -85,6 +86,19 @@ def compact_basis(items: Sequence[str]) -> str:
     return "; ".join(short) + ("; …" if len(items) > BASIS_ITEMS else "")
 
 
+BRIEF_LINE = 140
+
+
+def brief(line: str) -> str:
+    """A field line without its parenthesised details and, when still long, up to its first sentence
+    or clause: several aspects in one reply stay readable on a phone."""
+    short = re.sub(r"\s*\([^)]*\)", "", line).strip()
+    if len(short) > BRIEF_LINE:
+        head = re.split(r"(?<=\w)[.;] ", short, maxsplit=1)[0].rstrip(".;")
+        short = head if len(head) >= 20 else short
+    return short or line
+
+
 def _block(asked: Asked, lines: Sequence[str], single: bool) -> List[str]:
     if single:
         return list(lines)
@@ -124,7 +138,9 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
     answered = list(findings.answered)
     single = len(answered) == 1 and not findings.unanswered
     title = procedure.name + (f" – {heading(answered[0].asked).lower()}:" if single else "")
-    blocks = [_block(f.asked, f.lines, single) for f in answered]
+    shorten = not single or channel == "sms"
+    blocks = [_block(f.asked, tuple(brief(line) for line in f.lines) if shorten and f.source == "procedure" else f.lines,
+                     single) for f in answered]
     notes: List[str] = []
     if findings.unanswered:
         notes.append(response_text("utter_answer_aspect_unknown", aspects=in_question(findings.unanswered), hotline=hotline))

@@ -17,7 +17,7 @@ order asked:
    procedure's fact.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
-threshold; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
+threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
 also added before the field answers when its topic is not among them ("khai sinh quá hạn cần giấy gì":
 documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
 offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
@@ -39,6 +39,7 @@ from bot.knowledge.faq_search import FaqHit, SpecialCaseIndex
 from bot.knowledge.model import ChannelWay, Procedure
 from bot.knowledge.render import BULLET, ONLINE_LEVELS, fee_lines, fee_summary, money
 from bot.settings import Settings
+from bot.text import search_key
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels.yml"
 STRONG_MATCH = 1.6  # × special_case_threshold: a case this close answers even an unasked aspect
@@ -169,19 +170,21 @@ def field_lines(procedure: Procedure, asked: Asked) -> Tuple[str, ...]:
 
 # --- retrieval ---------------------------------------------------------------------------------
 
-_indexes: Dict[int, Tuple[object, SpecialCaseIndex]] = {}
+_indexes: Dict[Tuple[int, bool], Tuple[object, SpecialCaseIndex]] = {}
 _lock = threading.Lock()
 
 
-def special_case_index(live) -> SpecialCaseIndex:
-    """One index per knowledge snapshot (the last two kept)."""
-    key = id(live.base)
+def special_case_index(live, distinct: bool = False) -> SpecialCaseIndex:
+    """One index per knowledge snapshot (the last two kept); ``distinct``: the cases' texts without
+    their procedure's name and aliases (query with ``_without_names``)."""
+    key = (id(live.base), distinct)
     with _lock:
         kept = _indexes.get(key)
         if kept is None or kept[0] is not live.base:
-            if len(_indexes) >= 2:
+            if len(_indexes) >= 4:
                 _indexes.pop(next(iter(_indexes)))
-            kept = (live.base, SpecialCaseIndex(list(live.base.procedures.values())))
+            procedures = list(live.base.procedures.values())
+            kept = (live.base, SpecialCaseIndex(procedures, _without_names if distinct else None))
             _indexes[key] = kept
     return kept[1]
 
@@ -198,8 +201,16 @@ def _queries(understanding: Understanding) -> List[str]:
     return queries
 
 
-def _special_case(live, procedure_id: str, queries: Sequence[str], topic: Optional[str] = None) -> Optional[FaqHit]:
-    index = special_case_index(live)
+def _without_names(text: str, procedure: Procedure) -> str:
+    """The text without the syllables of the procedure's name and aliases: what is left says which
+    special case is asked (every case of the procedure shares the name's words)."""
+    names = {word for alias in [procedure.name, *procedure.aliases] for word in search_key(alias).split()}
+    return " ".join(word for word in search_key(text).split() if word not in names)
+
+
+def _special_case(live, procedure_id: str, queries: Sequence[str], topic: Optional[str] = None,
+                  distinct: bool = False) -> Optional[FaqHit]:
+    index = special_case_index(live, distinct)
     return _best([index.search(query, procedure_id, topic) for query in queries])
 
 
@@ -227,10 +238,13 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     threshold = settings.special_case_threshold
     case_hit = _special_case(live, procedure_id, queries)
     asked = list(dict.fromkeys(understanding.asked))
-    needs = TOPIC_NEEDS.get(case_hit.entry.topic.value) if case_hit else None
-    strong = bool(case_hit and case_hit.score >= threshold * STRONG_MATCH and (
-        not needs or needs.intersection(understanding.resolution.qualifiers)
-        or _aspect_of(case_hit.entry) in asked))
+    # a case answers what was not asked only when the words besides the procedure's name point to it
+    distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], distinct=True)
+    needs = TOPIC_NEEDS.get(distinct.entry.topic.value) if distinct else None
+    strong = bool(distinct and case_hit and distinct.entry.id == case_hit.entry.id
+                  and distinct.score >= threshold * STRONG_MATCH
+                  and (not needs or needs.intersection(understanding.resolution.qualifiers)
+                       or _aspect_of(distinct.entry) in asked))
 
     answered: List[Finding] = []
     unanswered: List[Asked] = []

@@ -108,9 +108,16 @@ class SpecialCaseIndex:
     """The special cases of every procedure in one index (IDF learned as for the FAQ), searched within
     one procedure only: a special case never answers a question about another procedure."""
 
-    def __init__(self, procedures: Sequence[Procedure]) -> None:
+    def __init__(self, procedures: Sequence[Procedure], rewrite: Optional[Callable[[str, Procedure], str]] = None) -> None:
+        """``rewrite(text, procedure)``, when given, is applied to each case's question and variants
+        before indexing (and should be applied to the queries too)."""
         self._cases: List[Tuple[str, Any]] = [(p.id, case) for p in procedures for case in p.special_cases]
-        self._index = FaqIndex([case for _, case in self._cases], procedures)
+        indexed: List[Any] = [case for _, case in self._cases]
+        if rewrite is not None:
+            owners = {p.id: p for p in procedures}
+            indexed = [_Texts(rewrite(case.question, owners[pid]), [rewrite(v, owners[pid]) for v in case.variants])
+                       for pid, case in self._cases]
+        self._index = FaqIndex(indexed, procedures)
 
     def of_topic(self, procedure_id: str, topic: str) -> List[Any]:
         return [case for owner, case in self._cases if owner == procedure_id and case.topic.value == topic]
@@ -124,4 +131,13 @@ class SpecialCaseIndex:
 
         if not any(allowed(number) for number in range(len(self._cases))):
             return None
-        return self._index.search(query, allowed=allowed)
+        hit = self._index.search(query, allowed=allowed)
+        if hit is None:
+            return None
+        return FaqHit(self._cases[self._index.entries.index(hit.entry)][1], hit.score)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    question: str
+    variants: List[str]

@@ -70,3 +70,16 @@ def test_a_qualifier_not_covered_is_honest_offers_the_closest_and_records():
     assert "có yếu tố nước ngoài" in reply.text and "18001096" in reply.text and "Đăng ký kết hôn" in reply.text
     assert reply.record_unanswered == "qualifier_not_covered" and reply.kind == "not_covered"
     assert reply.buttons[0].payload == '/inform_procedure{"procedure":"dang-ky-ket-hon"}'
+
+
+def test_several_aspects_are_given_in_brief_one_aspect_in_full():
+    from bot.answering.compose import brief
+
+    assert brief("Tờ khai đăng ký khai sinh (theo mẫu; nộp trực tuyến thì điền biểu mẫu điện tử)") == "Tờ khai đăng ký khai sinh"
+    long_deadline = "Ngay trong ngày nhận đủ hồ sơ hợp lệ. " + "Trường hợp cần xác minh thì thêm thời gian. " * 5
+    assert brief(long_deadline) == "Ngay trong ngày nhận đủ hồ sơ hợp lệ"
+    live = snapshot(Procedure.parse_obj({**birth().dict(), "documents": ["Tờ khai (theo mẫu số 1)", "Giấy chứng sinh"]}))
+    several = reply_for("khai sinh cần giấy gì, nộp ở đâu", [Asked.documents, Asked.authority], live=live)
+    one = reply_for("khai sinh cần giấy gì", [Asked.documents], live=live)
+    assert "• Tờ khai\n" in several.text and "(theo mẫu số 1)" not in several.text
+    assert "Tờ khai (theo mẫu số 1)" in one.text
