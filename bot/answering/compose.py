@@ -138,7 +138,7 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
     answered = list(findings.answered)
     single = len(answered) == 1 and not findings.unanswered
     title = procedure.name + (f" – {heading(answered[0].asked).lower()}:" if single else "")
-    shorten = not single or channel == "sms"
+    shorten = len(answered) > 1 or channel == "sms"
     blocks = [_block(f.asked, tuple(brief(line) for line in f.lines) if shorten and f.source == "procedure" else f.lines,
                      single) for f in answered]
     notes: List[str] = []

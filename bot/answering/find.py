@@ -1,7 +1,8 @@
 """Stage 2 of the answer path: the facts that answer each asked aspect of ONE resolved procedure.
 
-``find(understanding, live, procedure_id, settings)`` -> ``Findings``. For each asked aspect, in the
-order asked:
+``find(understanding, live, procedure_id, settings)`` -> ``Findings``. An aspect the procedure answers
+by being made for that case (``COVERED_BY``: "lost" for the lost-card procedure) is dropped, unless the
+procedure has a special case of that topic. Then for each asked aspect, in the order asked:
 
 1. The procedure's own field, when it has one for that aspect (documents, fee — one line per channel
    when ``channels`` gives a fee —, deadline — per channel likewise —, authority and where, online,
@@ -52,6 +53,11 @@ INSTEAD = {Asked.steps: (Asked.documents, Asked.authority)}
 # A special case of these topics answers an unasked question only when the message has the qualifier
 # (bot/text/qualifiers.yml): the words of the procedure's name must not pull in "có yếu tố nước ngoài".
 TOPIC_NEEDS = {"foreign": {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai", "quoc_tich"}, "lost": {"mat", "hong"}}
+# A procedure made for the case answers these aspects by being that procedure ("làm lại căn cước bị
+# mất": the lost-card procedure): the aspect is dropped when the procedure covers such a qualifier
+# and has no special case of that topic.
+COVERED_BY = {Asked.lost: {"mat", "hong"}, Asked.foreign: {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai"},
+              Asked.minor: {"tre_em"}, Asked.late: {"qua_han"}}
 # Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
 TOPIC_OF = {Asked.conditions: "condition"}
 
@@ -237,7 +243,9 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     queries = _queries(understanding)
     threshold = settings.special_case_threshold
     case_hit = _special_case(live, procedure_id, queries)
-    asked = list(dict.fromkeys(understanding.asked))
+    asked = [a for a in dict.fromkeys(understanding.asked)
+             if not (COVERED_BY.get(a, set()).intersection(procedure.qualifiers)
+                     and not special_case_index(live).of_topic(procedure_id, a.value))]
     # a case answers what was not asked only when the words besides the procedure's name point to it
     distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], distinct=True)
     needs = TOPIC_NEEDS.get(distinct.entry.topic.value) if distinct else None

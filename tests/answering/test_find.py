@@ -94,3 +94,14 @@ def test_the_only_special_case_of_the_asked_topic_answers_a_paraphrase():
 def test_the_words_of_the_procedures_name_alone_do_not_pull_in_a_special_case():
     findings = run("khai sinh cần giấy gì", [Asked.documents])
     assert [f.asked for f in findings.answered] == [Asked.documents]
+
+
+def test_an_aspect_the_procedure_is_made_for_is_not_said_unanswered():
+    from bot.knowledge.model import Procedure
+    from tests.answering.fixtures import licence
+
+    lost_licence = Procedure.parse_obj({**licence().dict(), "qualifiers": ["cap_lai", "mat"]})
+    live = snapshot(lost_licence)
+    findings = find(understood("mất bằng lái làm lại cần giấy gì", [Asked.lost, Asked.documents], lost_licence.id),
+                    live, lost_licence.id, load_settings())
+    assert [f.asked for f in findings.answered] == [Asked.documents] and not findings.unanswered
