@@ -185,6 +185,9 @@ class ProcedureMatcher:
                 if key and (procedure.id, key) not in seen:
                     seen.add((procedure.id, key))
                     self.aliases.append(Alias(procedure.id, text, key, tuple(weights)))
+        self.alias_syllables: Dict[str, List[frozenset]] = {}
+        for alias in self.aliases:
+            self.alias_syllables.setdefault(alias.procedure_id, []).append(frozenset(alias.syllables))
         self._vocabulary = sorted({syllable for alias in self.aliases for syllable in alias.syllables})
         self._long_vocabulary = [syllable for syllable in self._vocabulary if len(syllable) >= 4]
 

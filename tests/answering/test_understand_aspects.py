@@ -39,7 +39,7 @@ def test_a_yes_no_question_asks_about_a_condition_never_a_status():
 def test_mat_as_time_is_the_deadline_and_as_loss_is_the_lost_case():
     assert asked("Đổi căn cước mất bao lâu?") == ["deadline"]
     assert asked("Đổi căn cước mất bao nhiêu tiền?") == ["fee"]
-    assert "lost" in asked("Tôi bị mất thẻ căn cước thì phải làm sao?")
+    assert asked("Tôi làm mất giấy khai sinh bản chính thì phải làm sao?") == ["lost", "steps"]
 
 
 def test_validity_and_obligation_are_not_taken_for_the_deadline():
@@ -56,3 +56,19 @@ def test_the_intent_is_the_fallback_when_no_aspect_is_said():
 def test_a_penalty_question_is_not_a_fee_question():
     assert asked("Khai sinh quá hạn thì bị phạt bao nhiêu tiền?") == ["late", "penalty"]
     assert Asked.fee not in understand("Khai sinh quá hạn thì bị phạt bao nhiêu tiền?", MATCHER).asked
+
+
+def test_the_loss_is_not_an_extra_aspect_when_the_procedure_is_the_reissue_for_a_loss():
+    found = understand("Tôi bị mất thẻ căn cước, làm lại cần giấy tờ gì?", MATCHER)
+    assert found.resolution.procedure_id == "cap-lai-the-can-cuoc"
+    assert [a.value for a in found.asked] == ["documents"]
+
+
+def test_a_procedure_question_asks_for_documents_and_how_for_steps_too():
+    assert asked("Đăng ký tạm trú cần những thủ tục gì?") == ["documents"]
+    assert asked("Thủ tục đăng ký tạm trú như thế nào?") == ["documents", "steps"]
+    assert asked("Tôi muốn đăng ký tạm trú cho cả nhà thì làm thế nào?") == ["steps"]
+
+
+def test_a_yes_no_question_about_a_lost_document_asks_the_lost_case_itself():
+    assert asked("Làm mất giấy khai sinh bản chính thì có xin lại được không?") == ["lost"]

@@ -58,3 +58,46 @@ def test_the_published_knowledge_base_is_valid_and_large_enough(capsys):
     base, _ = load_knowledge(ROOT / "knowledge")
     assert len(base.procedures) >= 20
     assert len(base.faq) >= 10
+
+
+# --- the synonym lexicon (knowledge/lexicon/synonyms.yml) -------------------------------------------
+
+def _write_lexicon(root, text):
+    (root / "lexicon").mkdir(parents=True, exist_ok=True)
+    (root / "lexicon" / "synonyms.yml").write_text(text, encoding="utf-8")
+
+
+def test_the_synonym_lexicon_is_loaded_with_the_knowledge(tmp_path):
+    from bot.knowledge.loader import load_knowledge
+
+    _write_lexicon(tmp_path, "synonyms:\n  - means: thẻ căn cước\n    said: [chứng minh thư, cmnd cũ]\n")
+    base, problems = load_knowledge(tmp_path)
+    assert problems == []
+    assert [s.means for s in base.synonyms] == ["thẻ căn cước"]
+
+
+def test_a_bad_synonym_lexicon_is_reported_with_its_line_and_left_out(tmp_path):
+    from bot.knowledge.loader import load_knowledge
+
+    _write_lexicon(tmp_path, "synonyms:\n  - means: thẻ căn cước\n    said: [cmt]\n")
+    base, problems = load_knowledge(tmp_path)
+    assert base.synonyms == []
+    assert len(problems) == 1 and "lexicon/synonyms.yml:3" in str(problems[0]) and "too short" in str(problems[0])
+
+
+def test_one_old_name_for_two_meanings_is_refused(tmp_path):
+    from bot.knowledge.loader import load_knowledge
+
+    _write_lexicon(tmp_path, "synonyms:\n  - means: thẻ căn cước\n    said: [giấy chứng minh]\n"
+                             "  - means: giấy khai sinh\n    said: [giấy chứng minh]\n")
+    base, problems = load_knowledge(tmp_path)
+    assert base.synonyms == [] and "listed for both" in str(problems[0])
+
+
+def test_the_shipped_lexicon_is_valid():
+    from pathlib import Path
+
+    from bot.knowledge.loader import load_synonyms
+
+    synonyms, problems = load_synonyms(Path(__file__).resolve().parents[2] / "knowledge")
+    assert problems == [] and len(synonyms) >= 10

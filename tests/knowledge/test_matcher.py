@@ -55,3 +55,44 @@ def test_a_missing_last_syllable_never_picks_a_sibling_procedure():
 
 def test_a_long_alias_may_miss_one_inner_syllable():
     assert MATCHER.match("cấp lại thẻ cước bị mất").best == "cap-lai-can-cuoc"
+
+
+# --- synonyms (knowledge/lexicon/synonyms.yml) ------------------------------------------------------
+
+from bot.knowledge.model import Synonym  # noqa: E402
+
+WITH_SYNONYMS = ProcedureMatcher(
+    [
+        procedure("cap-lai-can-cuoc", "Cấp lại thẻ căn cước", ["mất thẻ căn cước", "làm lại thẻ căn cước"]),
+        procedure("dang-ky-thuong-tru", "Đăng ký thường trú", ["đăng ký thường trú", "làm thường trú"]),
+        procedure("cap-gcn", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", ["làm sổ đỏ", "cấp sổ đỏ lần đầu"]),
+        procedure("cap-doi-gplx", "Cấp đổi giấy phép lái xe", ["đổi giấy phép lái xe", "đổi bằng lái"]),
+    ],
+    [
+        Synonym(means="thẻ căn cước", said=["chứng minh thư", "chứng minh nhân dân"]),
+        Synonym(means="đăng ký thường trú", said=["nhập hộ khẩu"]),
+        Synonym(means="giấy chứng nhận quyền sử dụng đất", said=["sổ đỏ", "sổ hồng"]),
+        Synonym(means="giấy phép lái xe", said=["bằng lái xe", "bằng lái"]),
+    ],
+)
+
+
+def test_an_old_name_meets_the_alias_written_with_the_new_one():
+    assert WITH_SYNONYMS.match("hôm qua tôi làm mất chứng minh thư ở chợ").best == "cap-lai-can-cuoc"
+    assert WITH_SYNONYMS.match("mat cmnd").best == "cap-lai-can-cuoc"  # cmnd -> chứng minh nhân dân -> thẻ căn cước
+    assert WITH_SYNONYMS.match("muốn nhập hộ khẩu cho con").best == "dang-ky-thuong-tru"
+
+
+def test_an_alias_written_with_the_old_name_meets_the_new_one():
+    assert WITH_SYNONYMS.match("cấp giấy chứng nhận quyền sử dụng đất lần đầu cần gì").best == "cap-gcn"
+    assert WITH_SYNONYMS.match("làm sổ hồng ở đâu").best == "cap-gcn"
+
+
+def test_a_name_already_in_its_modern_form_is_not_doubled():
+    assert WITH_SYNONYMS.words("đổi giấy phép lái xe") == ["doi", "giay", "phep", "lai", "xe"]
+    assert WITH_SYNONYMS.words("đổi bằng lái xe") == ["doi", "giay", "phep", "lai", "xe"]
+
+
+def test_a_short_old_name_made_long_does_not_outweigh_another_procedure_named_in_full():
+    result = WITH_SYNONYMS.match("chưa có sổ đỏ thì có đăng ký thường trú được không")
+    assert result.candidates[0].procedure_id == "dang-ky-thuong-tru"

@@ -8,7 +8,9 @@
    syllables) or refers back ("còn … thì sao", "thủ tục đó", bot/text/follow_up.yml);
 3. aspects (``aspects.detect``): every aspect asked, in order; nothing found -> the NLU intent's aspect;
 4. resolution (``resolve.resolve``): the procedure with its qualifiers: resolved, ambiguous (≤ 3),
-   not_covered (honest: we lack it) or none.
+   not_covered (honest: we lack it) or none;
+5. the lost case is dropped from the aspects when the procedure resolved is itself the re-issue for a
+   lost document and something else is asked too.
 
 ``knowledge`` is the turn's snapshot (``repository.current()``, a ``LiveKnowledge``) or directly a
 ``ProcedureMatcher``. Nothing here touches Redis or the network; a 200-word message takes a few ms.
@@ -22,7 +24,7 @@ from typing import Any, FrozenSet, List, Optional, Tuple
 
 import yaml
 
-from bot.answering.types import Understanding
+from bot.answering.types import Asked, Resolution, ResolutionStatus, Understanding
 from bot.answering.understand import aspects as aspect_lexicon
 from bot.answering.understand import questions as question_splitter
 from bot.answering.understand.resolve import resolve
@@ -45,6 +47,17 @@ def _matcher(knowledge: Any) -> ProcedureMatcher:
     return knowledge.matcher
 
 
+def _without_the_procedures_own_case(asked: Tuple[Asked, ...], resolution: Resolution, matcher: ProcedureMatcher):
+    """"Mất căn cước, làm lại cần gì?" resolved to the re-issue for a lost card asks for its documents: the
+    loss is the procedure itself, not an aspect to answer besides (kept when it is the only aspect)."""
+    if resolution.status != ResolutionStatus.resolved or len(asked) < 2 or Asked.lost not in asked:
+        return asked
+    covers = set(matcher.qualifiers.get(resolution.procedure_id or "", ()))
+    if {"cap_lai", "mat"} <= covers:
+        return tuple(a for a in asked if a != Asked.lost)
+    return asked
+
+
 def understand(
     text: str, knowledge: Any, remembered_procedure: Optional[str] = None, intent: Optional[str] = None
 ) -> Understanding:
@@ -59,6 +72,7 @@ def understand(
         follow_up = len(words) <= FOLLOW_UP_WORDS or bool(_referring_back().find(words))
     asked = aspect_lexicon.detect(question_words, intent)
     resolution = resolve(matcher, words, question_words, remembered, follow_up)
+    asked = _without_the_procedures_own_case(asked, resolution, matcher)
     return Understanding(text=text, questions=questions, asked=asked, resolution=resolution, follow_up=follow_up)
 
 

@@ -4,8 +4,11 @@ In order:
 1. every phrase of the aspect lexicon found in the question sentences' folded syllables (blockers
    removed: "mất bao lâu" is a deadline, not a lost document; "quy định ở đâu" is the law, not a place);
    aspects are ordered by where they are first asked;
-2. a yes/no question ("… được không?", "có … không?") whose other aspects only describe the citizen's
-   case (minor, late, lost, foreign) asks whether it is allowed: conditions is added — never a status lookup;
+2. a yes/no question ("… được không?", "có … không?") with no other aspect, or only an age or a delay
+   (minor, late), asks whether it is allowed: conditions is added — never a status lookup (a lost
+   document or a foreign element asked that way is the aspect itself);
+   a "how" question ("… như thế nào?") with no aspect at all asks for the steps (documents and steps
+   when it asks how the "thủ tục" goes);
 3. nothing found: the NLU intent's aspect (ask_fee -> fee…), else () (the caller gives the overview).
 """
 
@@ -32,7 +35,17 @@ INTENT_ASPECTS: Dict[str, Asked] = {
     "ask_overview": Asked.overview,
 }
 
+HOW_PROCEDURE = (Asked.documents, Asked.steps)  # "thủ tục … như thế nào?": what to bring, what to do
+
+
+def _has(words: Sequence[str], run: Tuple[str, ...]) -> bool:
+    return any(tuple(words[i:i + len(run)]) == run for i in range(len(words)))
+
+
 CIRCUMSTANCES = frozenset({Asked.minor, Asked.late, Asked.lost, Asked.foreign})
+# "… ở nước ngoài có làm được không?", "bị mất có làm lại được không?" ask the foreign or lost case itself;
+# "con 10 tuổi có làm được không?", "quá hạn có đăng ký được không?" ask whether it is allowed
+AGE_AND_TIME = frozenset({Asked.minor, Asked.late})
 
 
 @lru_cache(maxsize=1)
@@ -48,19 +61,23 @@ def _lexicon() -> Tuple[PhraseSet, PhraseSet]:
         {k: e.get("blockers") or [] for k, e in entries.items()},
         classes,
     )
-    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or []}, None, classes)
+    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or [], "how": raw.get("how") or []}, None, classes)
 
 
 def in_question(words: Sequence[str]) -> List[Asked]:
     """The aspects one question sentence asks, in order."""
-    aspects, yes_no = _lexicon()
+    aspects, forms = _lexicon()
     found: List[Asked] = []
     for match in aspects.find(words):
         aspect = Asked(match.key)
         if aspect not in found:
             found.append(aspect)
-    if all(a in CIRCUMSTANCES for a in found) and yes_no.find(words) and Asked.conditions not in found:
-        found.append(Asked.conditions)
+    if all(a in CIRCUMSTANCES for a in found):
+        form = {m.key for m in forms.find(words)}
+        if "yes_no" in form and Asked.conditions not in found and all(a in AGE_AND_TIME for a in found):
+            found.append(Asked.conditions)
+        elif "how" in form and not found:
+            found.extend(HOW_PROCEDURE if _has(words, ("thu", "tuc")) else (Asked.steps,))
     return found
 
 

@@ -18,8 +18,8 @@
 5. candidates equal to the best (same rank, same score) -> ``ambiguous`` with at most three, unless the
    remembered procedure is one of them; otherwise ``resolved``;
 6. nothing named: a follow-up uses the remembered procedure (``resolved``); partial matches (the
-   matcher's suggestions) with a blocking qualifier none of them covers -> ``not_covered``; else ``none``,
-   with the suggestions (≤ 3) as candidates.
+   matcher's suggestions) with a blocking qualifier the closest of them does not cover -> ``not_covered``;
+   else ``none``, with the near suggestions (≤ 3) as candidates.
 """
 
 from __future__ import annotations
@@ -95,11 +95,12 @@ def resolve(
                               qualifiers=tuple(said), uncovered_qualifiers=tuple(alone))
         if remembered and follow_up:
             return Resolution(ResolutionStatus.resolved, procedure_id=remembered, qualifiers=tuple(said))
-        suggestions = tuple(c.procedure_id for c in result.suggestions[:MAX_CANDIDATES])
+        top = result.suggestions[0].score if result.suggestions else 0.0
+        suggestions = tuple(c.procedure_id for c in result.suggestions[:MAX_CANDIDATES] if c.score >= top - 0.1)
         blocking = [
             k for k in said
             if (lexicon.qualifiers[k].strict or k in asked)
-            and not any(lexicon.covers(matcher.qualifiers.get(p, ()), k, said) for p in suggestions)
+            and not lexicon.covers(matcher.qualifiers.get(suggestions[0], ()) if suggestions else (), k, said)
         ]
         if suggestions and blocking:  # "cấp lại giấy khai sinh": half a name, and a case none of them covers
             return Resolution(ResolutionStatus.not_covered, candidates=suggestions, qualifiers=tuple(said),
@@ -131,14 +132,15 @@ def resolve(
         weaker = [c for c in result.candidates if c.procedure_id not in named]
         pool += [
             Candidate(c.procedure_id, 0.0, c.alias) for c in weaker + list(result.suggestions)
-            if len(thing & set(matcher.words(c.alias))) >= min(2, len(thing) or 99)
+            if any(len(thing & syllables) >= min(2, len(thing) or 99)
+                   for syllables in matcher.alias_syllables.get(c.procedure_id, ()))
         ]
     ranked = sorted(pool, key=lambda c: (rank(c), -c.score, c.procedure_id))
     best = ranked[0]
     blocking, _ = uncovered(best)
     if blocking:
         nobody = tuple(k for k in blocking if not any(k not in uncovered(c)[0] for c in pool))
-        closest = tuple(dict.fromkeys([c.procedure_id for c in ranked] + [c.procedure_id for c in result.suggestions]))
+        closest = tuple(dict.fromkeys(c.procedure_id for c in ranked))
         closest = closest[:MAX_CANDIDATES]
         return Resolution(ResolutionStatus.not_covered, candidates=closest, qualifiers=tuple(said),
                           uncovered_qualifiers=nobody or tuple(blocking))
