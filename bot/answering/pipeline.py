@@ -26,7 +26,6 @@ Nothing here talks to Rasa or writes to Redis: the adapter records ``Reply.recor
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,8 +39,6 @@ from bot.answering.types import Asked, Resolution, ResolutionStatus, Reply, Unde
 from bot.knowledge.render import render_faq
 from bot.settings import Settings, load_settings
 from bot.text import syllables
-
-logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE_MARGIN = 0.1
 SHORT_MESSAGE = 8  # syllables: a message naming no procedure this short asks "which procedure?"

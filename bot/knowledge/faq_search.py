@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 from underthesea import word_tokenize
 
-from bot.knowledge.model import FaqEntry, Procedure
+from bot.knowledge.model import Procedure
 from bot.text import expand_abbreviations, normalize, syllables
 
 QUESTION_WORDS_FILE = Path(__file__).resolve().parent.parent / "text" / "question_words.yml"
