@@ -19,7 +19,7 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
      ``LOW_CONFIDENCE_MARGIN`` of it is recorded "low_confidence"); else "which procedure?" when an
      aspect was asked in a short message (≤ ``SHORT_MESSAGE`` syllables, or a follow-up), "we do not
      have this procedure" for a longer one, and
-     ``dont_know`` (reason "fallback") when nothing was asked.
+     ``dont_know`` (reason "fallback") when nothing was asked (or the NLU said out_of_scope).
 
 Nothing here talks to Rasa or writes to Redis: the adapter records ``Reply.record_unanswered``.
 """
@@ -187,6 +187,8 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
             return faq
     options = [pid for pid in resolution.candidates if pid in procedures]
     short = understood.follow_up or len(syllables(text)) <= SHORT_MESSAGE
+    if context.intent == "out_of_scope":  # "thời tiết thế nào": nothing named, the NLU says not ours
+        asked = ()
     if short and (asked or procedure_question):
         if remembered and remembered not in options:
             options.insert(0, remembered)

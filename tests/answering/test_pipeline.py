@@ -88,3 +88,9 @@ def test_a_short_question_naming_no_procedure_asks_which(stage1):
     stage1["hồ sơ gồm những gì"] = understood("hồ sơ gồm những gì", [Asked.documents], None, ResolutionStatus.none)
     reply = answer("hồ sơ gồm những gì", Context(intent="ask_documents"), snapshot())
     assert reply.kind == "which_procedure" and "hồ sơ" in reply.text
+
+
+def test_out_of_scope_naming_no_procedure_is_not_asked_which_procedure(stage1):
+    stage1["thời tiết thế nào"] = understood("thời tiết thế nào", [Asked.steps], None, ResolutionStatus.none)
+    reply = answer("thời tiết thế nào", Context(intent="out_of_scope"), snapshot())
+    assert reply.kind == "dont_know"
