@@ -170,3 +170,8 @@ def test_the_closest_offered_for_a_case_we_lack_are_about_the_same_thing():
     found = resolution("Sổ đỏ nhà tôi bị mất trong đợt lũ, xin cấp lại ở đâu?")
     assert found.status == S.not_covered
     assert found.candidates == ("cap-gcn-lan-dau",)
+
+
+def test_a_damaged_card_is_reissued_not_exchanged():
+    # Luật Căn cước 2023, Điều 24 khoản 2: a card lost or damaged beyond use is re-issued (cấp lại)
+    assert resolution("Thẻ căn cước của tôi bị hỏng chip, làm lại ở đâu?").procedure_id == "cap-lai-the-can-cuoc"

@@ -7,9 +7,9 @@ from tests.knowledge.factories import procedure
 
 PROCEDURES = [
     procedure("cap-doi-the-can-cuoc", "Cấp đổi thẻ căn cước", ["đổi căn cước", "đổi thẻ căn cước", "căn cước"],
-              qualifiers=["cap_doi", "het_han", "hong", "doi_thong_tin", "tre_em"]),
+              qualifiers=["cap_doi", "het_han", "doi_thong_tin", "tre_em"]),
     procedure("cap-lai-the-can-cuoc", "Cấp lại thẻ căn cước", ["mất thẻ căn cước", "làm lại căn cước", "căn cước"],
-              qualifiers=["cap_lai", "mat", "tre_em"]),
+              qualifiers=["cap_lai", "mat", "hong", "tre_em"]),
     procedure("dang-ky-khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh", "giấy khai sinh", "khai sinh cho con"],
               qualifiers=["lan_dau", "tre_em", "qua_han"]),
     procedure("ban-sao-trich-luc", "Cấp bản sao trích lục hộ tịch", ["bản sao giấy khai sinh", "mất giấy khai sinh",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, FrozenSet, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import yaml
 
