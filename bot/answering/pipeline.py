@@ -13,7 +13,9 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
      "qualifier_not_covered"), the procedure only as a button;
    * resolved -> ``find`` (stage 2) then ``answer_reply`` (stage 3);
    * ambiguous -> the FAQ when it is sure (``FAQ_THRESHOLD_WITHOUT_PROCEDURE``), else "which one?";
-   * not_covered -> ``not_covered_reply`` (reason "procedure_not_found", or "qualifier_not_covered");
+   * not_covered -> ``not_covered_reply`` (reason "procedure_not_found", or "qualifier_not_covered"),
+     except when the closest procedure declares no ``qualifiers`` at all (its coverage is unknown):
+     that one is answered;
    * none -> the remembered procedure for a follow-up; else the FAQ (``FAQ_THRESHOLD`` when the NLU
      did not take it for a procedure question, the stricter threshold otherwise; an answer within
      ``LOW_CONFIDENCE_MARGIN`` of it is recorded "low_confidence"); else "which procedure?" when an
@@ -41,7 +43,7 @@ from bot.settings import Settings, load_settings
 from bot.text import syllables
 
 LOW_CONFIDENCE_MARGIN = 0.1
-SHORT_MESSAGE = 8  # syllables: a message naming no procedure this short asks "which procedure?"
+SHORT_MESSAGE = 7  # syllables: a message naming no procedure this short asks "which procedure?"
 PROCEDURE_INTENTS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online",
                      "ask_legal_basis", "ask_overview", "inform_procedure"}
 INTENT_ASPECTS = {intent: aspect for aspect, intent in stage3.ASPECT_INTENTS.items()}
@@ -169,6 +171,14 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
         if faq:
             return faq
         return stage3.which_reply(_names(live, resolution.candidates), asked, several=True)
+
+    if (status is ResolutionStatus.not_covered and resolution.uncovered_qualifiers and resolution.candidates
+            and resolution.candidates[0] in procedures and not procedures[resolution.candidates[0]].qualifiers):
+        # the closest procedure declares no qualifiers (written before they existed, or by an officer in
+        # the workspace): its coverage is unknown, so the message's qualifier cannot rule it out
+        understood = Understanding(understood.text, understood.questions, asked,
+                                   Resolution(ResolutionStatus.resolved, resolution.candidates[0]), understood.follow_up)
+        return _resolved(live, understood, resolution.candidates[0], context, settings)
 
     if status is ResolutionStatus.not_covered:
         qualifier = resolution.uncovered_qualifiers[0] if resolution.uncovered_qualifiers else None

@@ -94,3 +94,12 @@ def test_out_of_scope_naming_no_procedure_is_not_asked_which_procedure(stage1):
     stage1["thời tiết thế nào"] = understood("thời tiết thế nào", [Asked.steps], None, ResolutionStatus.none)
     reply = answer("thời tiết thế nào", Context(intent="out_of_scope"), snapshot())
     assert reply.kind == "dont_know"
+
+
+def test_a_qualifier_cannot_rule_out_a_procedure_that_declares_none(stage1):
+    text = "lệ phí đổi bằng lái bao nhiêu"
+    stage1[text] = understood(text, [Asked.fee], None, ResolutionStatus.not_covered,
+                              candidates=("cap-doi-giay-phep-lai-xe",), qualifiers=("cap_doi",),
+                              uncovered_qualifiers=("cap_doi",))
+    reply = answer(text, Context(intent="ask_fee"), snapshot())
+    assert reply.kind == "answer" and "135.000 đồng" in reply.text
