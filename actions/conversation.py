@@ -1,15 +1,21 @@
-"""Small helpers to read the tracker the same way in every action."""
+"""Small helpers to read the tracker the same way in every action, and to hand the answer path's
+``Reply`` to Rasa (messages and slot events) the same way in every action."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge.render import Aspect
+from bot.answering.pipeline import Context
+from bot.answering.types import Asked, Reply
+from bot.unanswered import record_unanswered
 
 PROCEDURE_SLOT = "procedure"
 ASPECT_SLOT = "aspect"
+ASPECT_ENTITY = "aspect"
 
 
 def latest_text(tracker: Tracker) -> Text:
@@ -28,13 +34,44 @@ def latest_entity_values(tracker: Tracker, entity: Text) -> List[Text]:
     return values
 
 
-def pending_aspect(tracker: Tracker) -> Optional[Aspect]:
-    value = tracker.get_slot(ASPECT_SLOT)
-    return Aspect(value) if value in Aspect.__members__ else None
+def pending_aspects(tracker: Tracker) -> Tuple[Asked, ...]:
+    """The aspects asked before "which procedure?" (slot ``aspect``, comma-separated)."""
+    value = tracker.get_slot(ASPECT_SLOT) or ""
+    return tuple(Asked(v) for v in str(value).split(",") if v in Asked.__members__)
 
 
-def procedure_buttons(ids_and_names: List[tuple]) -> List[Dict[str, Any]]:
-    return [
-        {"title": name, "payload": '/inform_procedure{"procedure":"%s"}' % procedure_id}
-        for procedure_id, name in ids_and_names
-    ]
+def answer_context(tracker: Tracker) -> Context:
+    text = latest_text(tracker)
+    named = latest_entity_values(tracker, PROCEDURE_SLOT)
+    aspects = latest_entity_values(tracker, ASPECT_ENTITY)
+    payload = text.lstrip().startswith("/")
+    return Context(
+        intent=latest_intent(tracker),
+        procedure=named[0] if payload and len(named) == 1 else None,
+        aspect=aspects[0] if aspects else None,
+        remembered_procedure=tracker.get_slot(PROCEDURE_SLOT),
+        pending_aspects=pending_aspects(tracker),
+        channel=tracker.get_latest_input_channel(),
+        payload=payload,
+    )
+
+
+def send_reply(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> List[Dict[Text, Any]]:
+    """The reply as one message (a domain response when the whole reply is one), the question recorded
+    for officers when the reply says so, and the slots: the procedure answered (for follow-ups), the
+    aspects still pending when the citizen is asked which procedure."""
+    buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    response = reply.extras.get("response")
+    if response:
+        dispatcher.utter_message(response=response, buttons=buttons, **reply.extras.get("values", {}))
+    else:
+        dispatcher.utter_message(text=reply.text, buttons=buttons)
+    if reply.record_unanswered:
+        detail = {k: reply.extras[k] for k in ("faq", "score", "unanswered") if reply.extras.get(k)}
+        record_unanswered(latest_text(tracker), reply.record_unanswered, tracker.get_latest_input_channel(), detail or None)
+    if reply.kind == "answer" and reply.procedure_id:
+        return [SlotSet(PROCEDURE_SLOT, reply.procedure_id), SlotSet(ASPECT_SLOT, None)]
+    if reply.kind in ("which_procedure", "not_covered"):
+        aspects = ",".join(reply.extras.get("aspects") or [])
+        return [SlotSet(ASPECT_SLOT, aspects or None)]
+    return []

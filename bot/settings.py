@@ -101,6 +101,10 @@ class Settings:
     hotline: str
     portal_url: str
     channels: ChannelSettings = field(default_factory=ChannelSettings)
+    # a procedure's special case answers a question when its retrieval score reaches this
+    special_case_threshold: float = 0.3
+    # an FAQ entry this close to the message answers it before the procedure's fields
+    faq_threshold_close: float = 0.8
 
 
 def load_settings() -> Settings:
@@ -114,6 +118,8 @@ def load_settings() -> Settings:
         hotline=os.environ.get("HOTLINE", "18001096"),
         portal_url=os.environ.get("PORTAL_URL", "https://dichvucong.gov.vn"),
         channels=load_channel_settings(),
+        special_case_threshold=_float("SPECIAL_CASE_THRESHOLD", 0.3),
+        faq_threshold_close=_float("FAQ_THRESHOLD_CLOSE", 0.8),
     )
 
 

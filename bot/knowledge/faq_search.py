@@ -18,14 +18,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional, Sequence
+from typing import Any, Callable, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 from underthesea import word_tokenize
 
-from bot.knowledge.model import FaqEntry, Procedure
+from bot.knowledge.model import Procedure
 from bot.text import expand_abbreviations, normalize, syllables
 
 QUESTION_WORDS_FILE = Path(__file__).resolve().parent.parent / "text" / "question_words.yml"
@@ -60,12 +60,14 @@ def _procedure_texts(procedures: Iterable[Procedure]) -> List[str]:
 
 @dataclass(frozen=True)
 class FaqHit:
-    entry: FaqEntry
+    entry: Any  # a FaqEntry, or a SpecialCase for SpecialCaseIndex
     score: float
 
 
 class FaqIndex:
-    def __init__(self, entries: Sequence[FaqEntry], procedures: Iterable[Procedure] = ()) -> None:
+    """Any entries with ``question`` and ``variants`` (FAQ entries, special cases)."""
+
+    def __init__(self, entries: Sequence[Any], procedures: Iterable[Procedure] = ()) -> None:
         self.entries = list(entries)
         self._owners: List[int] = []
         self._texts: List[str] = []
@@ -80,14 +82,16 @@ class FaqIndex:
             self._matrix = self._vectorizer.transform(self._texts)
             self._topics = [set(topic_syllables(text)) for text in self._texts]
 
-    def search(self, query: str) -> Optional[FaqHit]:
+    def search(self, query: str, allowed: Optional[Callable[[int], bool]] = None) -> Optional[FaqHit]:
+        """The best entry for ``query`` (None when nothing shares a topic word); ``allowed(number)``
+        keeps the search to some entries (by their position in ``entries``)."""
         topics = topic_syllables(query)
         if self._vectorizer is None or not topics:
             return None
         similarities = linear_kernel(self._vectorizer.transform([query]), self._matrix)[0]
-        best_score, best_text = 0.0, 0
+        best_score, best_text = 0.0, -1
         for number, similarity in enumerate(similarities):
-            if similarity <= 0:
+            if similarity <= 0 or (allowed is not None and not allowed(self._owners[number])):
                 continue
             text_topics = self._topics[number]
             query_coverage = sum(1 for t in topics if t in text_topics) / len(topics)
@@ -95,4 +99,45 @@ class FaqIndex:
             score = float(similarity) * math.sqrt(query_coverage * text_coverage)
             if score > best_score:
                 best_score, best_text = score, number
+        if best_text < 0:
+            return None if allowed is not None else FaqHit(self.entries[self._owners[0]], 0.0)
         return FaqHit(self.entries[self._owners[best_text]], best_score)
+
+
+class SpecialCaseIndex:
+    """The special cases of every procedure in one index (IDF learned as for the FAQ), searched within
+    one procedure only: a special case never answers a question about another procedure."""
+
+    def __init__(self, procedures: Sequence[Procedure], rewrite: Optional[Callable[[str, Procedure], str]] = None) -> None:
+        """``rewrite(text, procedure)``, when given, is applied to each case's question and variants
+        before indexing (and should be applied to the queries too)."""
+        self._cases: List[Tuple[str, Any]] = [(p.id, case) for p in procedures for case in p.special_cases]
+        indexed: List[Any] = [case for _, case in self._cases]
+        if rewrite is not None:
+            owners = {p.id: p for p in procedures}
+            indexed = [_Texts(rewrite(case.question, owners[pid]), [rewrite(v, owners[pid]) for v in case.variants])
+                       for pid, case in self._cases]
+        self._index = FaqIndex(indexed, procedures)
+
+    def of_topic(self, procedure_id: str, topic: str) -> List[Any]:
+        return [case for owner, case in self._cases if owner == procedure_id and case.topic.value == topic]
+
+    def search(self, query: str, procedure_id: str, topic: Optional[str] = None) -> Optional[FaqHit]:
+        """The best special case of ``procedure_id`` (of ``topic`` only, when given)."""
+
+        def allowed(number: int) -> bool:
+            owner, case = self._cases[number]
+            return owner == procedure_id and (topic is None or case.topic.value == topic)
+
+        if not any(allowed(number) for number in range(len(self._cases))):
+            return None
+        hit = self._index.search(query, allowed=allowed)
+        if hit is None:
+            return None
+        return FaqHit(self._cases[self._index.entries.index(hit.entry)][1], hit.score)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    question: str
+    variants: List[str]

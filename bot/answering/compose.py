@@ -1,0 +1,198 @@
+"""Stage 3 of the answer path: ONE concise reply from what was understood and found.
+
+* ``answer_reply``: the procedure name, then the asked aspects in the order asked (headings from
+  ``labels.yml``; with several aspects, or on SMS, each field line ``brief``: without its details in
+  parentheses, long lines to their first sentence), an honest sentence for the aspects nothing answers (``utter_answer_aspect_unknown``,
+  with the hotline; recorded for officers as "aspect_not_covered"), the hotline when a special case is
+  ``unclear`` (``utter_answer_unclear``), then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
+  buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
+  without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
+  On SMS (``channel == "sms"``) the reply must fit the segments of ``channels.formatting.sms_parts``
+  (3 × 160 GSM-7) with its options: the later aspects, the buttons, the sources line and finally the
+  tail of the first aspect's lines are dropped, in that order, until it fits; the asked aspect stays first.
+* ``which_reply``: several procedures fit: "which one?", at most three buttons; the asked aspects are
+  kept (``extras["aspects"]``) so the choice answers them.
+* ``not_covered_reply``: the message names a procedure (``procedure_not_found``) or a case
+  (``qualifier_not_covered``) none of ours covers: said honestly, the closest procedures as buttons,
+  the hotline and portal; ``record_unanswered`` carries the reason for the adapter.
+
+Sentences come from the domain responses (bot/domain/core.yml) so they are edited in one place;
+``extras["response"]`` names the response (with ``extras["values"]``) when the whole reply is one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.answering.find import labels
+from bot.answering.types import Asked, Button, Findings, Reply
+from bot.knowledge.model import Procedure
+from bot.knowledge.render import date_vn
+from channels.formatting import numbered_options, options_hint, sms_parts, to_gsm7
+
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain" / "core.yml"
+MAX_WHICH = 3
+MAX_OTHER_BUTTONS = 4
+MAX_SMS_BUTTONS = 2
+BASIS_ITEMS = 2
+ASPECT_INTENTS = {
+    Asked.documents: "ask_documents", Asked.fee: "ask_fee", Asked.deadline: "ask_deadline",
+    Asked.authority: "ask_authority", Asked.online: "ask_online", Asked.legal_basis: "ask_legal_basis",
+    Asked.overview: "ask_overview",
+}
+
+
+@lru_cache(maxsize=1)
+def _responses() -> Dict[str, str]:
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
+
+
+def response_text(name: str, **values: str) -> str:
+    return _responses()[name].format(**values)
+
+
+def heading(asked: Asked) -> str:
+    return labels()["headings"][asked.value]
+
+
+def in_question(aspects: Sequence[Asked]) -> str:
+    words = [labels()["in_question"][a.value] for a in aspects] or [labels()["in_question"]["overview"]]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " và " + words[-1]
+
+
+def aspect_payload(procedure_id: str, asked: Asked) -> str:
+    intent = ASPECT_INTENTS.get(asked)
+    entities = {"procedure": procedure_id}
+    if intent is None:
+        intent, entities["aspect"] = "ask_overview", asked.value
+    return "/" + intent + json.dumps(entities, ensure_ascii=False, separators=(",", ":"))
+
+
+def procedure_payload(procedure_id: str) -> str:
+    return '/inform_procedure{"procedure":"%s"}' % procedure_id
+
+
+def compact_basis(items: Sequence[str]) -> str:
+    """"Luật Hộ tịch 2014 (Điều 11, 13)", "Nghị định 123/2015/NĐ-CP (…)", … -> the first two, without
+    their parenthesised details, "…" when there are more."""
+    short = [re.sub(r"\s*\([^)]*\)", "", item).strip() or item for item in items[:BASIS_ITEMS]]
+    return "; ".join(short) + ("; …" if len(items) > BASIS_ITEMS else "")
+
+
+BRIEF_LINE = 140
+
+
+def brief(line: str) -> str:
+    """A field line without its parenthesised details and, when still long, up to its first sentence
+    or clause: several aspects in one reply stay readable on a phone."""
+    short = re.sub(r"\s*\([^)]*\)", "", line).strip()
+    if len(short) > BRIEF_LINE:
+        head = re.split(r"(?<=\w)[.;] ", short, maxsplit=1)[0].rstrip(".;")
+        short = head if len(head) >= 20 else short
+    return short or line
+
+
+def _block(asked: Asked, lines: Sequence[str], single: bool) -> List[str]:
+    if single:
+        return list(lines)
+    if len(lines) == 1 and not lines[0].startswith("•") and len(lines[0]) <= 160:
+        return [f"{heading(asked)}: {lines[0]}"]
+    return [f"{heading(asked)}:", *lines]
+
+
+def _sources_line(procedure: Procedure, findings: Findings) -> Tuple[str, bool]:
+    """The compact sources line; True when only the update date is said (the law itself was asked)."""
+    cases = {case.id: case for case in procedure.special_cases}
+    used = [cases[f.source.split(":", 1)[1]] for f in findings.answered if f.source.startswith("special_case:")
+            and f.source.split(":", 1)[1] in cases]
+    from_procedure = any(f.source == "procedure" for f in findings.answered) or not used
+    basis: List[str] = list(procedure.legal_basis) if from_procedure else []
+    for case in used:
+        basis += [source.title for source in case.sources[:1] if source.title not in basis]
+    dates = ([procedure.verified_on] if from_procedure else []) + [case.verified_on for case in used]
+    day = date_vn(min(dates))
+    only_law = all(f.asked is Asked.legal_basis for f in findings.answered) and bool(findings.answered)
+    if only_law and not used:
+        return labels()["updated"].format(date=day), True
+    return labels()["sources"].format(basis=compact_basis(basis), date=day), False
+
+
+def sms_fits(text: str, buttons: Sequence[Button]) -> bool:
+    """Whether ``text`` with its numbered options goes out whole in the SMS parts (nothing cut)."""
+    body = to_gsm7(text)
+    if buttons:
+        as_dicts = [{"title": b.title, "payload": b.payload} for b in buttons]
+        body = f"{body}\n{numbered_options(as_dicts, plain=True)}\n{options_hint(len(buttons), plain=True)}"
+    parts = sms_parts(body.strip())
+    return bool(parts) and not parts[-1].endswith("...")
+
+
+def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel: Optional[str] = None) -> Reply:
+    answered = list(findings.answered)
+    single = len(answered) == 1 and not findings.unanswered
+    title = procedure.name + (f" – {heading(answered[0].asked).lower()}:" if single else "")
+    shorten = len(answered) > 1 or channel == "sms"
+    blocks = [_block(f.asked, tuple(brief(line) for line in f.lines) if shorten and f.source == "procedure" else f.lines,
+                     single) for f in answered]
+    notes: List[str] = []
+    if findings.unanswered:
+        notes.append(response_text("utter_answer_aspect_unknown", aspects=in_question(findings.unanswered), hotline=hotline))
+    if any(f.unclear for f in answered):
+        notes.append(response_text("utter_answer_unclear", hotline=hotline))
+    sources, _ = _sources_line(procedure, findings)
+    buttons = [Button(labels()["buttons"][a.value], aspect_payload(procedure.id, a))
+               for a in findings.others[:MAX_OTHER_BUTTONS]]
+    record = "aspect_not_covered" if findings.unanswered else None
+    extras = {"aspects": [f.asked.value for f in answered], "unanswered": [a.value for a in findings.unanswered]}
+
+    def text_of(kept_blocks: List[List[str]], with_sources: bool) -> str:
+        lines = [title, *[line for block in kept_blocks for line in block], *notes]
+        return "\n".join(lines + ([sources] if with_sources and answered else []))
+
+    text = text_of(blocks, True)
+    if channel == "sms" and not sms_fits(text, buttons):
+        buttons = buttons[:MAX_SMS_BUTTONS]
+        candidates = [(blocks[:n], True) for n in range(len(blocks) - 1, 0, -1)] + [(blocks[:1], False)]
+        for kept, with_sources in [(blocks, True)] + candidates:
+            for shown in (buttons, []):
+                if sms_fits(text_of(kept, with_sources), shown):
+                    return Reply(text_of(kept, with_sources), tuple(shown), procedure.id, "answer", record, extras)
+        first = list(blocks[0]) if blocks else []
+        while len(first) > 1 and not sms_fits(text_of([first], False), []):
+            first.pop()
+        return Reply(text_of([first], False), (), procedure.id, "answer", record, extras)
+    return Reply(text, tuple(buttons), procedure.id, "answer", record, extras)
+
+
+def which_reply(candidates: Sequence[Tuple[str, str]], aspects: Sequence[Asked], several: bool) -> Reply:
+    """``candidates``: (procedure id, name) pairs; ``several``: the message matched them all equally."""
+    name = "utter_which_procedure_of_several" if several else "utter_ask_which_procedure"
+    values = {"aspect": in_question([a for a in aspects if a is not Asked.overview])}
+    buttons = tuple(Button(title, procedure_payload(pid)) for pid, title in candidates[:MAX_WHICH])
+    return Reply(response_text(name, **values), buttons, None, "which_procedure", None,
+                 {"response": name, "values": values, "aspects": [a.value for a in aspects]})
+
+
+def not_covered_reply(
+    closest: Sequence[Tuple[str, str]], hotline: str, portal: str, qualifier: Optional[str] = None,
+    aspects: Sequence[Asked] = (),
+) -> Reply:
+    """Honest "we do not have this" with the closest procedures as buttons; ``qualifier`` names the
+    case none of them covers (the closest procedure is then NOT answered as if it were the same)."""
+    buttons = tuple(Button(title, procedure_payload(pid)) for pid, title in closest[:MAX_WHICH])
+    values = {"hotline": hotline, "portal": portal}
+    if qualifier and closest:
+        name, reason = "utter_qualifier_not_covered", "qualifier_not_covered"
+        values.update(case=qualifier, closest=closest[0][1])
+    else:
+        name = "utter_procedure_unknown_suggest" if buttons else "utter_procedure_unknown"
+        reason = "procedure_not_found"
+    return Reply(response_text(name, **values), buttons, None, "not_covered", reason,
+                 {"response": name, "values": values, "aspects": [a.value for a in aspects]})

@@ -1,0 +1,85 @@
+from bot.answering.compose import answer_reply, not_covered_reply, sms_fits, which_reply
+from bot.answering.find import find
+from bot.answering.types import Asked
+from bot.knowledge.model import Procedure
+from bot.settings import load_settings
+from channels.formatting import sms_parts, to_gsm7
+from tests.answering.fixtures import birth, snapshot, understood
+from tests.knowledge.factories import procedure_data
+
+
+def reply_for(text, asked, procedure_id="dang-ky-khai-sinh", channel=None, live=None):
+    live = live or snapshot()
+    findings = find(understood(text, asked, procedure_id), live, procedure_id, load_settings())
+    return answer_reply(live.base.procedures[procedure_id], findings, "18001096", channel)
+
+
+def test_several_aspects_come_in_the_order_asked_with_one_sources_line():
+    reply = reply_for("khai sinh nộp ở đâu, cần giấy gì", [Asked.authority, Asked.documents])
+    text = reply.text
+    assert text.startswith("Đăng ký khai sinh")
+    assert text.index("UBND cấp xã") < text.index("Giấy chứng sinh")
+    assert text.count("Căn cứ:") == 1 and "Luật Hộ tịch 2014; Nghị định 123/2015/NĐ-CP; …" in text
+    assert "(cập nhật: 24/11/2026)" in text
+    assert len(text) < 500
+
+
+def test_the_other_aspects_are_buttons_the_nlu_understands():
+    reply = reply_for("khai sinh cần giấy gì, phí, bao lâu", [Asked.documents, Asked.fee, Asked.deadline])
+    payloads = [b.payload for b in reply.buttons]
+    assert '/ask_online{"procedure":"dang-ky-khai-sinh"}' in payloads and len(payloads) <= 4
+    assert '/ask_overview{"procedure":"dang-ky-khai-sinh","aspect":"steps"}' in payloads
+    assert not any("ask_documents" in p or "ask_fee" in p for p in payloads)
+
+
+def test_an_unanswered_aspect_is_said_honestly_with_the_hotline_and_recorded():
+    reply = reply_for("khai sinh cần giấy gì, làm quá hạn bị phạt bao nhiêu", [Asked.documents, Asked.penalty],
+                      live=snapshot(Procedure.parse_obj({**birth().dict(), "special_cases": []})))
+    assert "Giấy chứng sinh" in reply.text
+    assert "mức phạt" in reply.text and "18001096" in reply.text
+    assert reply.record_unanswered == "aspect_not_covered"
+
+
+def test_an_unclear_special_case_adds_the_hotline():
+    reply = reply_for("nhờ bà nội đi làm giấy khai sinh được không", [Asked.delegation])
+    assert "ủy quyền" in reply.text and "chưa rõ ràng" in reply.text and "18001096" in reply.text
+    assert "Nghị định 123/2015/NĐ-CP, Điều 2" in reply.text and "30/11/2026" in reply.text
+
+
+def test_on_sms_the_asked_aspect_comes_first_and_the_reply_fits_three_parts():
+    long_documents = [f"Giấy tờ số {n}: bản sao có chứng thực hoặc bản chính để đối chiếu, kèm tờ khai theo mẫu" for n in range(8)]
+    long = Procedure.parse_obj(procedure_data("dang-ky-ket-hon", "Đăng ký kết hôn", ["đăng ký kết hôn", "ket hon"],
+                                              documents=long_documents, deadline="Ngay trong ngày"))
+    live = snapshot(long)
+    chat = reply_for("kết hôn lệ phí bao nhiêu, cần giấy gì", [Asked.fee, Asked.documents], "dang-ky-ket-hon", None, live)
+    sms = reply_for("kết hôn lệ phí bao nhiêu, cần giấy gì", [Asked.fee, Asked.documents], "dang-ky-ket-hon", "sms", live)
+    assert not sms_fits(chat.text, chat.buttons)  # the test means something: the chat reply does not fit
+    assert sms_fits(sms.text, sms.buttons)
+    parts = sms_parts(to_gsm7(sms.text))
+    assert len(parts) <= 3 and "135.000" in to_gsm7(sms.text).replace(" dong", "")
+
+
+def test_which_procedure_has_at_most_three_buttons_and_keeps_the_aspects():
+    reply = which_reply([(f"p{n}", f"Thủ tục {n}") for n in range(5)], [Asked.fee], several=True)
+    assert len(reply.buttons) == 3 and "lệ phí" in reply.text and reply.extras["aspects"] == ["fee"]
+
+
+def test_a_qualifier_not_covered_is_honest_offers_the_closest_and_records():
+    reply = not_covered_reply([("dang-ky-ket-hon", "Đăng ký kết hôn")], "18001096", "https://dichvucong.gov.vn",
+                              qualifier="có yếu tố nước ngoài")
+    assert "có yếu tố nước ngoài" in reply.text and "18001096" in reply.text and "Đăng ký kết hôn" in reply.text
+    assert reply.record_unanswered == "qualifier_not_covered" and reply.kind == "not_covered"
+    assert reply.buttons[0].payload == '/inform_procedure{"procedure":"dang-ky-ket-hon"}'
+
+
+def test_several_aspects_are_given_in_brief_one_aspect_in_full():
+    from bot.answering.compose import brief
+
+    assert brief("Tờ khai đăng ký khai sinh (theo mẫu; nộp trực tuyến thì điền biểu mẫu điện tử)") == "Tờ khai đăng ký khai sinh"
+    long_deadline = "Ngay trong ngày nhận đủ hồ sơ hợp lệ. " + "Trường hợp cần xác minh thì thêm thời gian. " * 5
+    assert brief(long_deadline) == "Ngay trong ngày nhận đủ hồ sơ hợp lệ"
+    live = snapshot(Procedure.parse_obj({**birth().dict(), "documents": ["Tờ khai (theo mẫu số 1)", "Giấy chứng sinh"]}))
+    several = reply_for("khai sinh cần giấy gì, nộp ở đâu", [Asked.documents, Asked.authority], live=live)
+    one = reply_for("khai sinh cần giấy gì", [Asked.documents], live=live)
+    assert "• Tờ khai\n" in several.text and "(theo mẫu số 1)" not in several.text
+    assert "Tờ khai (theo mẫu số 1)" in one.text
