@@ -31,7 +31,8 @@ from bot.runtime import write_credentials, write_endpoints
 from bot.training import ensure_model
 
 
-def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+def wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+    """True once ``url`` answers; False when ``process`` ends first or ``timeout`` seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -94,7 +95,7 @@ def start_assistant(
         cwd=PROJECT_ROOT, env=env,
     )
     processes = [actions, rasa]
-    ready = _wait_http(f"http://{action_host}:{action_port}/health", 120, actions) and _wait_http(
+    ready = wait_http(f"http://{action_host}:{action_port}/health", 120, actions) and wait_http(
         f"http://{_local_address(security.rasa_interface)}:{rasa_port}/", 300, rasa
     )
     if not ready:
@@ -121,7 +122,7 @@ def start_admin(port: int) -> Tuple[Optional[subprocess.Popen], str]:
         return None, "  Officers' workspace: not started, it needs Redis (set REDIS_URL, e.g. redis://127.0.0.1:6379/0)"
     env = child_environment()
     process = subprocess.Popen([sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
-    if not _wait_http(f"http://127.0.0.1:{port}/health", 60, process):
+    if not wait_http(f"http://127.0.0.1:{port}/health", 60, process):
         stop([process])
         return None, "  Officers' workspace: did not start; see the log above"
     return process, f"  Officers' workspace: http://localhost:{port}/ (first account: python -m admin.create_user NAME)"
@@ -148,7 +149,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
                          cwd=PROJECT_ROOT, env=env)
         for n in range(1, max(status.workers, 0) + 1)
     ]
-    if not _wait_http(f"http://127.0.0.1:{api_port}/health", 60, api):
+    if not wait_http(f"http://127.0.0.1:{api_port}/health", 60, api):
         stop([api, *workers])
         return [], "  Application status API: did not start; see the log above"
     secret = "" if status.api_secret else " (set STATUS_API_SECRET to accept pushes)"

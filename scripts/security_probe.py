@@ -33,6 +33,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.launcher import wait_http  # noqa: E402
+
 FOREIGN_ORIGIN = "https://attacker.example"
 
 
@@ -127,19 +131,6 @@ class Probe:
         print(f"{'PASS' if ok else 'FAIL'}  {what}" + ("" if ok else f"  ({detail})"), flush=True)
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return True
-        except OSError:
-            time.sleep(0.5)
-    return False
-
-
 def run(redis_url: str) -> int:
     ports = {name: free_port() for name in ("rasa", "actions", "web", "admin", "status")}
     data_dir = tempfile.mkdtemp(prefix="security-probe-")
@@ -152,7 +143,7 @@ def run(redis_url: str) -> int:
     product = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     probe = Probe()
     try:
-        if not wait_for(f"http://127.0.0.1:{ports['web']}/", product, 400):
+        if not wait_http(f"http://127.0.0.1:{ports['web']}/", 400, product):
             probe.check(False, "the product starts", "the web chat page never answered")
             return 1
         time.sleep(1)  # the last listeners
