@@ -52,6 +52,9 @@ def test_a_new_procedure_and_a_changed_fee_are_answered_at_once(tmp_path):
         path = knowledge / "procedures" / "dang-ky-tam-tru.yml"
         changed = yaml.safe_load(path.read_text(encoding="utf-8"))
         changed["fee"] = {"items": [{"case": "Nộp trực tiếp", "amount": 16000, "unit": "lần"}]}
+        for way in changed.get("channels") or []:  # the in-person fee is also stated per channel
+            if way["kind"] == "truc_tiep":
+                way["fee"] = {"items": [{"amount": 16000, "unit": "lần"}]}
         path.write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
         deadline = time.monotonic() + 30
         while "16.000 đồng/lần" not in reply_text(assistant, "lệ phí đăng ký tạm trú bao nhiêu"):

@@ -19,7 +19,7 @@ procedure has a special case of that topic. Then for each asked aspect, in the o
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
 threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
-also added before the field answers when its topic is not among them ("khai sinh quá hạn cần giấy gì":
+also added after the field answers (the asked aspects come first) when its topic is not among them ("khai sinh quá hạn cần giấy gì":
 documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
 offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
 snapshot.
@@ -43,6 +43,8 @@ from bot.settings import Settings
 from bot.text import search_key
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels.yml"
+# a special case of this topic adds nothing when that field was answered (the fee lines carry the exemptions)
+ANSWERED_WITH = {Asked.exemption: Asked.fee}
 STRONG_MATCH = 1.6  # × special_case_threshold: a case this close answers even an unasked aspect
 OVERVIEW_DOCUMENTS = 3
 # The aspects offered as buttons, in this order, when the procedure can answer them.
@@ -76,11 +78,24 @@ def _per_channel(ways: Sequence[ChannelWay], value) -> List[str]:
     return [f"{names[way.kind.value]}: {value(way)}" for way in ways if value(way)]
 
 
+def _way_fee(fee) -> str:
+    """A channel's fee on one line, with each amount's case and the note: a free case never loses the
+    condition it is free under ("công dân số … : miễn lệ phí; người khác 135.000 đồng")."""
+    parts = [
+        (f"{item.case}: " if item.case else "")
+        + ("miễn lệ phí" if item.amount == 0 else money(item.amount) + (f"/{item.unit}" if item.unit else ""))
+        for item in fee.items
+    ]
+    if fee.note:
+        parts.append(fee.note.rstrip("."))
+    return "; ".join(parts)
+
+
 def _fee(procedure: Procedure) -> Tuple[str, ...]:
     ways = [way for way in procedure.channels if way.fee is not None]
     if not ways:
         return tuple(fee_lines(procedure.fee))
-    lines = _per_channel(ways, lambda way: fee_summary(way.fee))
+    lines = _per_channel(ways, lambda way: _way_fee(way.fee))
     others = [w for w in procedure.channels if w.fee is None]
     if others:  # the channels without their own fee pay the procedure's
         lines += _per_channel(others, lambda way: fee_summary(procedure.fee))
@@ -295,9 +310,10 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
 
     # A special case the question clearly asks about, on top of the field answers.
     if (strong and case_hit.entry.id not in used_cases
-            and not any(f.source.startswith("special_case:") for f in answered)):
+            and not any(f.source.startswith("special_case:") for f in answered)
+            and ANSWERED_WITH.get(_aspect_of(case_hit.entry)) not in {f.asked for f in answered}):
         aspect = _aspect_of(case_hit.entry)
-        answered.insert(0, _case_finding(aspect, case_hit.entry))
+        answered.append(_case_finding(aspect, case_hit.entry))
         unanswered = [a for a in unanswered if a is not aspect]
 
     covered = {f.asked for f in answered} | set(unanswered)
