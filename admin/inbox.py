@@ -27,7 +27,13 @@ from bot.unanswered import REDIS_KEY
 THRESHOLD = 0.5
 READ_LIMIT = 2000
 RESOLVED_KEY = "unanswered:resolved"
-REASONS = {"fallback": "không trả lời được", "low_confidence": "trả lời nhưng chưa chắc", "procedure_not_found": "không nhận ra thủ tục"}
+REASONS = {
+    "fallback": "không trả lời được",
+    "low_confidence": "trả lời nhưng chưa chắc",
+    "procedure_not_found": "không nhận ra thủ tục",
+    "qualifier_not_covered": "thủ tục hoặc trường hợp chưa có",
+    "aspect_not_covered": "thiếu thông tin được hỏi",
+}
 
 
 @dataclass
