@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
 
@@ -37,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.real_questions.judge import VERDICTS, judge  # noqa: E402
+from benchmarks.real_questions.judge import judge, strip_diacritics  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "real_questions"
 DRIVER = ROOT / "benchmarks" / "real_questions" / "drive.py"
@@ -47,12 +46,6 @@ PREVIOUS = "642816a"  # main before issue 9
 SECTION = "## Real citizens' questions (issue 9)"
 VARIANTS = ("as_written", "no_diacritics")
 TARGETS = "≥ 90% correct on covered questions; ≤ 2% confidently wrong overall; ≥ 95% of uncovered answered honestly"
-
-
-def strip_diacritics(text: str) -> str:
-    """The same text without diacritics (đ -> d), case and punctuation kept: a mechanical copy."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Mn"))
 
 
 def load_questions(folder: Path = QUESTIONS) -> List[Dict]:

@@ -47,10 +47,15 @@ CLARIFY_MARKERS = (
 )
 
 
+def strip_diacritics(text: str) -> str:
+    """The same text without diacritics (đ -> d), case and punctuation kept: a mechanical copy."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Mn"))
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, digit groups joined, one space between words."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    text = strip_diacritics(text).lower()
     text = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
