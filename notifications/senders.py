@@ -3,7 +3,9 @@
 Each sender wraps the channels engineer's provider client (``channels/``) and raises
 ``channels.errors.ProviderError`` on failure (``status`` None = timeout/unreachable, 429, 5xx are
 retried by the worker). ``key`` is the notification's idempotency key: the SMS gateway gets it as
-``ref`` so a gateway that deduplicates on ``ref`` drops a part it already accepted.
+``ref`` so a gateway that deduplicates on ``ref`` drops a part it already accepted, and each part the
+gateway accepts is recorded (``notifications.parts``: in Redis for the workers) so that a retry, by this
+worker or by the one that reclaims a dead worker's notification, sends only the parts still missing.
 
 A channel whose credentials are missing has no sender; its notifications go to the dead-letter stream.
 Configuration: the channels' own settings (``bot.settings.load_channel_settings``): TELEGRAM_BOT_TOKEN,
@@ -14,11 +16,11 @@ ZALO_TOKEN_FILE, ZALO_API_BASE, ZALO_OAUTH_BASE; SMS_GATEWAY_URL, SMS_GATEWAY_AP
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from typing import Awaitable, Callable, Dict, List, Optional
 
 from bot.settings import ChannelSettings, load_channel_settings
 from channels.errors import ProviderError
+from notifications.parts import MemoryParts, PartsRecord
 
 Send = Callable[[str, str, str], Awaitable[None]]
 
@@ -69,33 +71,31 @@ def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
     return send, client.close
 
 
-def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float) -> tuple:
+def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float,
+               parts: Optional[PartsRecord] = None) -> tuple:
     from channels.formatting import sms_parts
     from channels.sms.client import SmsGatewayClient, normalize_phone
 
     client = SmsGatewayClient(base_url, api_key, brandname=brandname, timeout=timeout)
-    accepted: "OrderedDict[str, set]" = OrderedDict()  # key -> parts the gateway already took
+    record = parts or MemoryParts()
 
     async def send(recipient: str, text: str, key: str) -> None:
         number = normalize_phone(recipient)
         if number is None:
             raise ProviderError(400, None, "not a phone number")
         ref = hashlib.sha256(key.encode()).hexdigest()[:24]
-        done = accepted.setdefault(key, set())
-        accepted.move_to_end(key)
-        while len(accepted) > 10_000:
-            accepted.popitem(last=False)
+        done = await record.accepted(key)
         for index, part in enumerate(sms_parts(text, max_parts=client.max_parts), 1):
             if index in done:  # a retry after a later part failed: do not send this one twice
                 continue
             await client.send_part(number, part, ref=f"{ref}-{index}")
-            done.add(index)
-        accepted.pop(key, None)
+            await record.mark(key, index)
 
     return send, client.close
 
 
-def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = None) -> Senders:
+def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = None,
+                  parts: Optional[PartsRecord] = None) -> Senders:
     channels = channels or load_channel_settings()
     senders: Dict[str, Send] = {}
     closers = []
@@ -107,6 +107,6 @@ def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = N
         closers.append(close)
     if channels.sms_gateway_url and channels.sms_gateway_api_key:
         senders["sms"], close = sms_sender(channels.sms_gateway_url, channels.sms_gateway_api_key,
-                                           channels.sms_brandname, timeout)
+                                           channels.sms_brandname, timeout, parts)
         closers.append(close)
     return Senders(senders, closers)

@@ -17,6 +17,7 @@ DEAD_LETTER_KEY = "notif:dead"
 DONE_PREFIX = "notif:done:"        # + key: delivered (kept DONE_TTL seconds)
 LOCK_PREFIX = "notif:lock:"        # + key: a worker is sending it right now (lease)
 ATTEMPTS_PREFIX = "notif:attempts:"  # + key: failed attempts so far, across workers
+PARTS_PREFIX = "notif:parts:"      # + key: SMS parts the gateway already accepted (set of part numbers)
 RATE_PREFIX = "notif:rate:"        # + channel or channel|recipient: rate limiter state
 STREAM_MAXLEN = 1_000_000
 DEAD_MAXLEN = 100_000

@@ -8,8 +8,9 @@ provider never holds up the others):
   XAUTOCLAIM once idle for ``claim_idle`` seconds (a live worker keeps its own in-flight messages
   fresh with XCLAIM ... JUSTID, so they are never stolen while it is still working on them);
 * delivery is at least once, made exactly once with the idempotency key: ``notif:done:{key}`` is
-  checked before sending and set right after the provider accepted, and ``notif:lock:{key}`` (a
-  lease) keeps two workers from sending the same notification at the same time;
+  checked before sending and set right after the provider accepted, ``notif:lock:{key}`` (a lease)
+  keeps two workers from sending the same notification at the same time, and ``notif:parts:{key}``
+  holds the SMS parts already accepted, so a retry or a reclaiming worker sends only the rest;
 * per-channel and per-recipient rate limits are shared by all workers (``notifications.ratelimit``);
 * timeouts, 429 and 5xx are retried with exponential backoff and full jitter (429's Retry-After is
   honoured); after ``max_attempts`` failures, or at once for an error that retrying cannot fix, the
@@ -40,11 +41,12 @@ from applications.render import render_notification
 from bot.privacy import mask
 from bot.settings import StatusSettings, load_status_settings
 from channels.errors import ProviderError
+from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Senders, build_senders
 from notifications.stream import (
     ATTEMPTS_PREFIX, CHANNELS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS, GROUP, LOCK_PREFIX,
-    stream_key,
+    PARTS_PREFIX, stream_key,
 )
 
 logger = logging.getLogger("notifications.worker")
@@ -246,7 +248,8 @@ class Worker:
                 pipe.xadd(self.prefix + DEAD_LETTER_KEY, dead, maxlen=DEAD_MAXLEN, approximate=True)
             pipe.xack(stream, GROUP, sid)
             pipe.xdel(stream, sid)
-            pipe.delete(self.prefix + LOCK_PREFIX + key, self.prefix + ATTEMPTS_PREFIX + key)
+            pipe.delete(self.prefix + LOCK_PREFIX + key, self.prefix + ATTEMPTS_PREFIX + key,
+                        self.prefix + PARTS_PREFIX + key)
             pipe.hincrby(self.prefix + STATS_KEY, stat, 1)
             await pipe.execute()
 
@@ -317,7 +320,7 @@ class Worker:
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
                      channels: Iterable[str] = CHANNELS) -> None:
     redis = Redis.from_url(redis_url)
-    senders = build_senders(timeout=config.send_timeout)
+    senders = build_senders(timeout=config.send_timeout, parts=RedisParts(redis, prefix))
     worker = Worker(redis, senders, name, config, prefix, channels)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -25,6 +25,7 @@ class FakeServer(ABC):
         self.url = f"http://127.0.0.1:{self.port}"
         self._lock = threading.Lock()
         self._received: List[Dict[str, Any]] = []
+        self._times: List[float] = []  # time.monotonic() of each recorded entry
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
         self._runner: Optional[web.AppRunner] = None
@@ -42,10 +43,16 @@ class FakeServer(ABC):
     def record(self, entry: Dict[str, Any]) -> None:
         with self._lock:
             self._received.append(entry)
+            self._times.append(time.monotonic())
 
     def received(self, predicate: Callable[[Dict[str, Any]], bool] = lambda e: True) -> List[Dict[str, Any]]:
         with self._lock:
             return [e for e in self._received if predicate(e)]
+
+    def received_at(self, predicate: Callable[[Dict[str, Any]], bool] = lambda e: True) -> List[tuple]:
+        """``(time.monotonic() when recorded, entry)`` for each matching entry, oldest first."""
+        with self._lock:
+            return [(t, e) for t, e in zip(self._times, self._received) if predicate(e)]
 
     def wait_for(self, predicate: Callable[[Dict[str, Any]], bool], count: int = 1, timeout: float = 60.0,
                  settle: Optional[Callable[[List[Dict[str, Any]]], bool]] = None) -> List[Dict[str, Any]]:
@@ -60,15 +67,17 @@ class FakeServer(ABC):
             time.sleep(0.02)
 
     # --- failure injection -------------------------------------------------------------------
-    def fail_next(self, times: int = 1, **failure: Any) -> None:
-        """The next ``times`` matching calls fail as described (provider specific keys)."""
+    def fail_next(self, times: int = 1, after: int = 0, **failure: Any) -> None:
+        """The next ``times`` matching calls fail as described (provider specific keys), once
+        ``after`` calls have gone through normally."""
         with self._lock:
+            self._failures.extend({} for _ in range(after))
             self._failures.extend(dict(failure) for _ in range(times))
 
     def take_failure(self) -> Optional[Dict[str, Any]]:
         with self._lock:
             if self._failures:
-                return self._failures.pop(0)
+                return self._failures.pop(0) or None
             if self._random:
                 draw = self._random["rng"].random()
                 if draw < self._random["p_5xx"]:

@@ -40,6 +40,7 @@ class Pipeline:
         self.api_port = free_port()
         self.api: Optional[subprocess.Popen] = None
         self.workers: Dict[str, subprocess.Popen] = {}
+        self.killed_at: List[float] = []  # time.monotonic() of each SIGKILL
 
     @property
     def fakes(self):
@@ -88,6 +89,7 @@ class Pipeline:
         """SIGKILL: no goodbye, its pending messages stay in the group for XAUTOCLAIM."""
         process = self.workers[name]
         os.kill(process.pid, signal.SIGKILL)
+        self.killed_at.append(time.monotonic())
         process.wait(10)
 
     def push(self, events: List[Dict]) -> List[Dict]:
@@ -102,13 +104,17 @@ class Pipeline:
 
     def deliveries(self) -> Counter:
         """(channel, recipient, text) -> how many times the fake provider accepted it."""
-        seen: Counter = Counter()
-        for params in self.telegram.sent():
-            seen[("telegram", str(params["chat_id"]), params["text"])] += 1
-        for entry in self.zalo.received(lambda e: e.get("endpoint") == "message/cs" and "rejected" not in e):
-            seen[("zalo", entry["user_id"], entry["message"]["text"])] += 1
-        for entry in self.sms.received(lambda e: "rejected" not in e):
-            seen[("sms", entry["to"], entry["ref"])] += 1  # ref: one per notification part
+        return Counter(key for key, _ in self.delivery_times())
+
+    def delivery_times(self) -> List[tuple]:
+        """``((channel, recipient, text), time accepted)`` for each message a fake provider accepted."""
+        seen = []
+        for at, entry in self.telegram.received_at(lambda e: e.get("method") == "sendMessage" and "failed" not in e):
+            seen.append((("telegram", str(entry["params"]["chat_id"]), entry["params"]["text"]), at))
+        for at, entry in self.zalo.received_at(lambda e: e.get("endpoint") == "message/cs" and "rejected" not in e):
+            seen.append((("zalo", entry["user_id"], entry["message"]["text"]), at))
+        for at, entry in self.sms.received_at(lambda e: "rejected" not in e):
+            seen.append((("sms", entry["to"], entry["ref"]), at))  # ref: one per notification part
         return seen
 
     def stop(self) -> None:
