@@ -33,6 +33,7 @@ REASONS = {
     "procedure_not_found": "không nhận ra thủ tục",
     "qualifier_not_covered": "thủ tục hoặc trường hợp chưa có",
     "aspect_not_covered": "thiếu thông tin được hỏi",
+    "case_general_rule": "trường hợp riêng, chỉ trả lời theo quy định chung",
 }
 
 

@@ -1,7 +1,7 @@
 """Real citizens' questions benchmark (issue 9). Writes docs/benchmarks.md (section "Real citizens'
 questions") and docs/real-questions-results.json, and prints the tables.
 
-    .venv/bin/python benchmarks/bench_real_questions.py [--previous REV] [--split test|dev|all]
+    .venv/bin/python benchmarks/bench_real_questions.py [--previous REV] [--split test|dev|all] [--json PATH]
 
 In one run, on this machine:
 1. reads every question of tests/real_questions/*.yml (copied from public pages, with their URLs);
@@ -197,6 +197,7 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="folder of question files")
+    parser.add_argument("--json", type=Path, help="also write the per-question results here (e.g. for the dev split)")
     args = parser.parse_args()
 
     items = [i for i in load_questions(args.questions) if args.split == "all" or i.get("split") == args.split]
@@ -214,6 +215,9 @@ def main() -> None:
     results = {version: score(items, run) for version, run in runs.items()}
     text = report(items, results, args.split, args.previous)
     print(text)
+    if args.json:
+        args.json.write_text(json.dumps({"split": args.split, "results": results}, ensure_ascii=False, indent=0),
+                             encoding="utf-8")
     if not args.no_write:
         write_section(text)
         RESULTS_JSON.write_text(json.dumps({"split": args.split, "results": results}, ensure_ascii=False, indent=0), encoding="utf-8")

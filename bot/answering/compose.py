@@ -4,7 +4,9 @@
   ``labels.yml``; with several aspects, or on SMS, each field line ``brief``: without its details in
   parentheses, long lines to their first sentence), an honest sentence for the aspects nothing answers (``utter_answer_aspect_unknown``,
   with the hotline; recorded for officers as "aspect_not_covered"), the hotline when a special case is
-  ``unclear`` (``utter_answer_unclear``), then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
+  ``unclear`` (``utter_answer_unclear``), the general-rule caveat when the citizen's own case was
+  answered by the procedure's fields only (``utter_answer_general_rule``, recorded "case_general_rule"),
+  then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
   without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
   On SMS (``channel == "sms"``) the reply must fit the segments of ``channels.formatting.sms_parts``
@@ -146,10 +148,12 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
         notes.append(response_text("utter_answer_aspect_unknown", aspects=in_question(findings.unanswered), hotline=hotline))
     if any(f.unclear for f in answered):
         notes.append(response_text("utter_answer_unclear", hotline=hotline))
+    if findings.general_only:
+        notes.append(response_text("utter_answer_general_rule", hotline=hotline))
     sources, _ = _sources_line(procedure, findings)
     buttons = [Button(labels()["buttons"][a.value], aspect_payload(procedure.id, a))
                for a in findings.others[:MAX_OTHER_BUTTONS]]
-    record = "aspect_not_covered" if findings.unanswered else None
+    record = "aspect_not_covered" if findings.unanswered else ("case_general_rule" if findings.general_only else None)
     extras = {"aspects": [f.asked.value for f in answered], "unanswered": [a.value for a in findings.unanswered]}
 
     def text_of(kept_blocks: List[List[str]], with_sources: bool) -> str:

@@ -17,6 +17,13 @@ procedure has a special case of that topic. Then for each asked aspect, in the o
 5. Below the thresholds the aspect is ``unanswered``: the reply says so honestly. Never another
    procedure's fact.
 
+When the citizen tells their own case (``Understanding.situation``) and asks what depends on it, a
+special case the message matches (at the threshold; the asked aspect's topic first) answers before the
+procedure's field; an
+answer that is still only the procedure's fields, for an aspect that depends on the case (not one of
+``SAME_FOR_EVERY_CASE``), is marked ``general_only``: stage 3 says it is the general rule and gives the
+hotline, and the question is recorded for officers.
+
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
 threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
 also added after the field answers (the asked aspects come first) when its topic is not among them ("khai sinh quá hạn cần giấy gì":
@@ -60,6 +67,12 @@ TOPIC_NEEDS = {"foreign": {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai", "quoc_tich"}, "l
 # and has no special case of that topic.
 COVERED_BY = {Asked.lost: {"mat", "hong"}, Asked.foreign: {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai"},
               Asked.minor: {"tre_em"}, Asked.late: {"qua_han"}}
+# Aspects whose general answer holds for the case a citizen tells (what to bring, where, how long, the
+# fee, the steps): answered from the fields, they need no "this is the general rule" caveat. Whether the
+# case is allowed, required, valid, late… (conditions, obligation, validity, the overview of a question
+# not understood) depends on the case told.
+SAME_FOR_EVERY_CASE = frozenset({Asked.documents, Asked.authority, Asked.deadline, Asked.fee, Asked.online,
+                                 Asked.legal_basis, Asked.steps})
 # Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
 TOPIC_OF = {Asked.conditions: "condition"}
 
@@ -281,10 +294,20 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
 
     for aspect in asked:
         lines = field_lines(procedure, aspect)
+        topic = TOPIC_OF.get(aspect, aspect.value)
+        if lines and understanding.situation and aspect not in SAME_FOR_EVERY_CASE:
+            # a case told in a story: the special case the story matches (of that topic, else any) beats
+            # the general rule
+            told = _special_case(live, procedure_id, queries, topic)
+            if not (told and told.score >= threshold):
+                told = case_hit
+            if told and told.entry.id not in used_cases and told.score >= threshold:
+                answered.append(_case_finding(_aspect_of(told.entry), told.entry))
+                used_cases.add(told.entry.id)
+                continue
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
             continue
-        topic = TOPIC_OF.get(aspect, aspect.value)
         same_topic = _special_case(live, procedure_id, queries, topic)
         of_topic = special_case_index(live).of_topic(procedure_id, topic)
         if len(of_topic) == 1 and same_topic is None:
@@ -318,4 +341,7 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
 
     covered = {f.asked for f in answered} | set(unanswered)
     others = tuple(a for a in OFFERED if a not in covered and field_lines(procedure, a))
-    return Findings(procedure_id, tuple(answered), tuple(unanswered), others)
+    general_only = (understanding.situation and bool(answered) and not unanswered
+                    and all(f.source == "procedure" for f in answered)
+                    and any(f.asked not in SAME_FOR_EVERY_CASE for f in answered))
+    return Findings(procedure_id, tuple(answered), tuple(unanswered), others, general_only)

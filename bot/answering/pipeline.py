@@ -28,7 +28,7 @@ Nothing here talks to Rasa or writes to Redis: the adapter records ``Reply.recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional, Tuple
@@ -135,8 +135,7 @@ def understanding_of(text: str, context: Context, live) -> Understanding:
     else:
         understood = understand(text, live, remembered_procedure=remembered, intent=context.intent)
     if not understood.asked and context.pending_aspects:
-        understood = Understanding(understood.text, understood.questions, tuple(context.pending_aspects),
-                                   understood.resolution, understood.follow_up)
+        understood = replace(understood, asked=tuple(context.pending_aspects))
     return understood
 
 
@@ -176,8 +175,7 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
             and resolution.candidates[0] in procedures and not procedures[resolution.candidates[0]].qualifiers):
         # the closest procedure declares no qualifiers (written before they existed, or by an officer in
         # the workspace): its coverage is unknown, so the message's qualifier cannot rule it out
-        understood = Understanding(understood.text, understood.questions, asked,
-                                   Resolution(ResolutionStatus.resolved, resolution.candidates[0]), understood.follow_up)
+        understood = replace(understood, resolution=Resolution(ResolutionStatus.resolved, resolution.candidates[0]))
         return _resolved(live, understood, resolution.candidates[0], context, settings)
 
     if status is ResolutionStatus.not_covered:

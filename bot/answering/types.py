@@ -58,6 +58,7 @@ class Understanding:
     asked: Tuple[Asked, ...]  # every aspect asked, in the order the citizen asked them; () = none detected
     resolution: Resolution
     follow_up: bool = False  # short or referring back ("còn lệ phí thì sao?"): the remembered procedure applies
+    situation: bool = False  # the citizen tells their own case around the questions (a story of STORY_WORDS+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Findings:
     answered: Tuple[Finding, ...] = ()
     unanswered: Tuple[Asked, ...] = ()  # asked, but the knowledge has nothing for it: said honestly
     others: Tuple[Asked, ...] = ()  # not asked, offered as buttons
+    general_only: bool = False  # a case told in a story, answered by the procedure's general rule only
 
 
 @dataclass(frozen=True)

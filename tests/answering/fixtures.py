@@ -58,9 +58,9 @@ def snapshot(*procedures) -> LiveKnowledge:
 
 
 def understood(text: str, asked: Sequence[Asked], procedure_id=None, status=ResolutionStatus.resolved,
-               questions: Tuple[str, ...] = (), **resolution) -> Understanding:
+               questions: Tuple[str, ...] = (), situation: bool = False, **resolution) -> Understanding:
     return Understanding(text, questions or (text,), tuple(asked),
-                         Resolution(status, procedure_id, **resolution))
+                         Resolution(status, procedure_id, **resolution), situation=situation)
 
 
 TODAY = dt.date(2026, 12, 2)

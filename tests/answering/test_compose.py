@@ -83,3 +83,17 @@ def test_several_aspects_are_given_in_brief_one_aspect_in_full():
     one = reply_for("khai sinh cần giấy gì", [Asked.documents], live=live)
     assert "• Tờ khai\n" in several.text and "(theo mẫu số 1)" not in several.text
     assert "Tờ khai (theo mẫu số 1)" in one.text
+
+
+def test_a_case_told_in_a_story_answered_by_the_general_rule_says_so_and_is_recorded():
+    live = snapshot(Procedure.parse_obj({**birth().dict(), "conditions": ["Trẻ em sinh ra còn sống"]}))
+    story = ("Năm 2019 vợ chồng tôi sinh con ở bệnh viện huyện, giấy chứng sinh bị thất lạc khi chuyển nhà, "
+             "bây giờ cháu đã đi học. Trường hợp của tôi có đủ điều kiện đăng ký khai sinh không?")
+    findings = find(understood(story, [Asked.conditions], "dang-ky-khai-sinh", situation=True), live,
+                    "dang-ky-khai-sinh", load_settings())
+    reply = answer_reply(live.base.procedures["dang-ky-khai-sinh"], findings, "18001096")
+    assert "Trẻ em sinh ra còn sống" in reply.text
+    assert "quy định chung" in reply.text and "chưa chắc chắn" in reply.text and "18001096" in reply.text
+    assert reply.record_unanswered == "case_general_rule"
+    plain = reply_for("đăng ký khai sinh cần điều kiện gì", [Asked.conditions], live=live)
+    assert "quy định chung" not in plain.text and plain.record_unanswered is None

@@ -1,11 +1,15 @@
 from bot.answering.find import find
 from bot.answering.types import Asked
 from bot.settings import load_settings
-from tests.answering.fixtures import snapshot, understood
+from bot.knowledge.model import Procedure
+from tests.answering.fixtures import birth, licence, marriage, snapshot, understood
 
 
-def run(text, asked, procedure_id="dang-ky-khai-sinh", **kwargs):
-    return find(understood(text, asked, procedure_id, **kwargs), snapshot(), procedure_id, load_settings())
+def run(text, asked, procedure_id="dang-ky-khai-sinh", live_procedure=None, **kwargs):
+    """``live_procedure``: fields that replace the birth procedure's in the snapshot."""
+    live = snapshot(Procedure.parse_obj({**birth().dict(), **live_procedure}), licence(), marriage()) \
+        if live_procedure else snapshot()
+    return find(understood(text, asked, procedure_id, **kwargs), live, procedure_id, load_settings())
 
 
 def test_each_asked_aspect_is_answered_from_the_procedure_in_the_order_asked():
@@ -105,3 +109,32 @@ def test_an_aspect_the_procedure_is_made_for_is_not_said_unanswered():
     findings = find(understood("mất bằng lái làm lại cần giấy gì", [Asked.lost, Asked.documents], lost_licence.id),
                     live, lost_licence.id, load_settings())
     assert [f.asked for f in findings.answered] == [Asked.documents] and not findings.unanswered
+
+
+STORY = ("Năm 2019 vợ chồng tôi sinh con ở bệnh viện huyện, giấy chứng sinh bị thất lạc khi chuyển nhà, "
+         "bây giờ cháu đã đi học mẫu giáo. Cho hỏi trường hợp của tôi có đủ điều kiện đăng ký khai sinh không?")
+
+
+def test_a_case_told_in_a_story_and_answered_by_the_general_rule_is_marked_so():
+    findings = run(STORY, [Asked.conditions], situation=True,
+                   live_procedure={"conditions": ["Trẻ em sinh ra còn sống"]})
+    assert findings.answered[0].source == "procedure" and findings.general_only
+
+
+def test_the_same_question_without_a_story_is_not_marked():
+    findings = run("đăng ký khai sinh cần điều kiện gì", [Asked.conditions],
+                   live_procedure={"conditions": ["Trẻ em sinh ra còn sống"]})
+    assert findings.answered[0].source == "procedure" and not findings.general_only
+
+
+def test_what_to_bring_for_a_case_told_in_a_story_needs_no_caveat():
+    findings = run(STORY, [Asked.documents], situation=True)
+    assert findings.answered[0].source == "procedure" and not findings.general_only
+
+
+def test_a_special_case_the_story_matches_answers_before_the_general_rule():
+    story = ("Con tôi sinh được 3 tháng rồi mà chưa làm giấy khai sinh vì bận đi làm xa, ông bà ở quê cũng yếu. "
+             "Giờ làm muộn như vậy thì có được không, đăng ký khai sinh muộn có sao không?")
+    findings = run(story, [Asked.conditions], situation=True,
+                   live_procedure={"conditions": ["Trẻ em sinh ra còn sống"]})
+    assert findings.answered[0].source == "special_case:qua-han" and not findings.general_only

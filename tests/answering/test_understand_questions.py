@@ -26,3 +26,10 @@ def test_codes_and_abbreviations_with_full_stops_are_not_cut():
 def test_words_of_the_story_do_not_become_aspects():
     text = "Tôi đã nộp hồ sơ ở phường và đóng lệ phí rồi. Cho hỏi bao lâu thì có kết quả?"
     assert [a.value for a in understand(text, MATCHER).asked] == ["deadline"]
+
+
+def test_a_story_around_the_question_is_the_citizens_own_case_a_bare_question_is_not():
+    story = ("Chào anh chị. Năm ngoái tôi chuyển từ Nghệ An vào Bình Dương làm công nhân, ở trọ cùng em gái. "
+             "Tháng trước chủ nhà bảo tôi phải khai báo với công an. Vậy đăng ký tạm trú thì cần mang theo giấy tờ gì ạ")
+    assert understand(story, MATCHER).situation
+    assert not understand("Đăng ký tạm trú cần mang theo giấy tờ gì ạ?", MATCHER).situation

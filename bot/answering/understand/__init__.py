@@ -10,7 +10,10 @@
 4. resolution (``resolve.resolve``): the procedure with its qualifiers: resolved, ambiguous (≤ 3),
    not_covered (honest: we lack it) or none;
 5. the lost case is dropped from the aspects when the procedure resolved is itself the re-issue for a
-   lost document and something else is asked too.
+   lost document and something else is asked too;
+6. situation: the message tells the citizen's own case around its questions (``STORY_WORDS`` syllables
+   or more outside the question sentences, or one question sentence of ``LONG_QUESTION`` or more): an
+   answer from the procedure's general rule alone is then said to be the general rule (stage 2).
 
 ``knowledge`` is the turn's snapshot (``repository.current()``, a ``LiveKnowledge``) or directly a
 ``ProcedureMatcher``. Nothing here touches Redis or the network; a 200-word message takes a few ms.
@@ -33,6 +36,8 @@ from bot.text.phrases import PhraseSet
 
 FOLLOW_UP_FILE = Path(__file__).resolve().parents[2] / "text" / "follow_up.yml"
 FOLLOW_UP_WORDS = 8
+STORY_WORDS = 15  # syllables outside the question sentences: a story told around the questions
+LONG_QUESTION = 35  # syllables in one question sentence: the case is told inside the question
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +78,10 @@ def understand(
     asked = aspect_lexicon.detect(question_words, intent)
     resolution = resolve(matcher, words, question_words, remembered, follow_up)
     asked = _without_the_procedures_own_case(asked, resolution, matcher)
-    return Understanding(text=text, questions=questions, asked=asked, resolution=resolution, follow_up=follow_up)
+    story = len(words) - sum(len(q) for q in question_words)
+    situation = story >= STORY_WORDS or any(len(q) >= LONG_QUESTION for q in question_words)
+    return Understanding(text=text, questions=questions, asked=asked, resolution=resolution, follow_up=follow_up,
+                         situation=situation)
 
 
 __all__ = ["understand"]
