@@ -157,7 +157,7 @@ def report(items: Sequence[Mapping], results: Mapping[str, List[Dict]], split: s
         f"{urls} public pages (tests/real_questions/, each with its URL): {n_cov} about procedures we cover, "
         f"{len(items) - n_cov} about procedures or cases we do not. Every question asked twice: as written, "
         f"and folded without diacritics (a mechanical copy). Each in a new conversation, through the "
-        f"version's own running assistant; \"previous\" is main before issue 9 ({previous}), measured in the "
+        f"version's own running assistant; \"previous\" is {previous} (the version compared), measured in the "
         f"same run. Verdicts by benchmarks/real_questions/judge.py (its docstring says how).",
         "", f"Targets (test split): {TARGETS}.", "",
         "| version | variant | covered | correct | partial | clarify | honest don't-know | confidently wrong | uncovered | uncovered answered honestly | confidently wrong, all questions |",
