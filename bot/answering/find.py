@@ -26,8 +26,8 @@ hotline, and the question is recorded for officers.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
 threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
-also added after the field answers (the asked aspects come first) when its topic is not among them ("khai sinh quá hạn cần giấy gì":
-documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
+also added after the field answers (the asked aspects come first) when its topic is not among them and
+the message says a qualifier or tells a case ("khai sinh quá hạn cần giấy gì": documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
 offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
 snapshot.
 """
@@ -331,8 +331,11 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
             continue
         unanswered.append(aspect)
 
-    # A special case the question clearly asks about, on top of the field answers.
-    if (strong and case_hit.entry.id not in used_cases
+    # A special case the question clearly asks about, on top of the field answers: only when the message
+    # says a circumstance (a qualifier: "quá hạn", "bị mất"…) or tells a case; otherwise the words left
+    # besides the procedure's name are the asked aspect's own ("mất mấy ngày" is the deadline, not the duty).
+    told = bool(understanding.resolution.qualifiers) or understanding.situation
+    if (strong and told and case_hit.entry.id not in used_cases
             and not any(f.source.startswith("special_case:") for f in answered)
             and ANSWERED_WITH.get(_aspect_of(case_hit.entry)) not in {f.asked for f in answered}):
         aspect = _aspect_of(case_hit.entry)
