@@ -215,12 +215,12 @@ def main() -> None:
     results = {version: score(items, run) for version, run in runs.items()}
     text = report(items, results, args.split, args.previous)
     print(text)
+    payload = json.dumps({"split": args.split, "results": results}, ensure_ascii=False, indent=0)
     if args.json:
-        args.json.write_text(json.dumps({"split": args.split, "results": results}, ensure_ascii=False, indent=0),
-                             encoding="utf-8")
+        args.json.write_text(payload, encoding="utf-8")
     if not args.no_write:
         write_section(text)
-        RESULTS_JSON.write_text(json.dumps({"split": args.split, "results": results}, ensure_ascii=False, indent=0), encoding="utf-8")
+        RESULTS_JSON.write_text(payload, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ procedure has a special case of that topic. Then for each asked aspect, in the o
 
 When the citizen tells their own case (``Understanding.situation``) and asks what depends on it, a
 special case the message matches (at the threshold; the asked aspect's topic first) answers before the
-procedure's field; an
-answer that is still only the procedure's fields, for an aspect that depends on the case (not one of
-``SAME_FOR_EVERY_CASE``), is marked ``general_only``: stage 3 says it is the general rule and gives the
-hotline, and the question is recorded for officers.
+procedure's field; an answer that is still only the procedure's fields, for an aspect that depends on
+the case (not one of ``SAME_FOR_EVERY_CASE``), is marked ``general_only``: stage 3 says it is the
+general rule and gives the hotline, and the question is recorded for officers.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
 threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
@@ -298,12 +297,12 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         if lines and understanding.situation and aspect not in SAME_FOR_EVERY_CASE:
             # a case told in a story: the special case the story matches (of that topic, else any) beats
             # the general rule
-            told = _special_case(live, procedure_id, queries, topic)
-            if not (told and told.score >= threshold):
-                told = case_hit
-            if told and told.entry.id not in used_cases and told.score >= threshold:
-                answered.append(_case_finding(_aspect_of(told.entry), told.entry))
-                used_cases.add(told.entry.id)
+            story_case = _special_case(live, procedure_id, queries, topic)
+            if not (story_case and story_case.score >= threshold):
+                story_case = case_hit
+            if story_case and story_case.entry.id not in used_cases and story_case.score >= threshold:
+                answered.append(_case_finding(_aspect_of(story_case.entry), story_case.entry))
+                used_cases.add(story_case.entry.id)
                 continue
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
@@ -334,8 +333,8 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     # A special case the question clearly asks about, on top of the field answers: only when the message
     # says a circumstance (a qualifier: "quá hạn", "bị mất"…) or tells a case; otherwise the words left
     # besides the procedure's name are the asked aspect's own ("mất mấy ngày" is the deadline, not the duty).
-    told = bool(understanding.resolution.qualifiers) or understanding.situation
-    if (strong and told and case_hit.entry.id not in used_cases
+    circumstance = bool(understanding.resolution.qualifiers) or understanding.situation
+    if (strong and circumstance and case_hit.entry.id not in used_cases
             and not any(f.source.startswith("special_case:") for f in answered)
             and ANSWERED_WITH.get(_aspect_of(case_hit.entry)) not in {f.asked for f in answered}):
         aspect = _aspect_of(case_hit.entry)

@@ -83,12 +83,15 @@ class FakeTelegram(FakeServer):
             return web.json_response({"ok": True, "result": True})
         return self._error(404, "Not Found")
 
+    @staticmethod
+    def delivered(entry: Dict[str, Any]) -> bool:
+        """A sendMessage the fake accepted (not one it failed on purpose)."""
+        return entry.get("method") == "sendMessage" and "failed" not in entry
+
     def sent(self, chat_id: Any = None):
         return [e["params"] for e in self.received(
-            lambda e: e["method"] == "sendMessage" and "failed" not in e
-            and (chat_id is None or str(e["params"].get("chat_id")) == str(chat_id)))]
+            lambda e: self.delivered(e) and (chat_id is None or str(e["params"].get("chat_id")) == str(chat_id)))]
 
     def wait_sent(self, chat_id: Any, count: int = 1, timeout: float = 60.0):
-        self.wait_for(lambda e: e["method"] == "sendMessage" and "failed" not in e
-                      and str(e["params"].get("chat_id")) == str(chat_id), count, timeout)
+        self.wait_for(lambda e: self.delivered(e) and str(e["params"].get("chat_id")) == str(chat_id), count, timeout)
         return self.sent(chat_id)

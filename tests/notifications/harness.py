@@ -109,7 +109,7 @@ class Pipeline:
     def delivery_times(self) -> List[tuple]:
         """``((channel, recipient, text), time accepted)`` for each message a fake provider accepted."""
         seen = []
-        for at, entry in self.telegram.received_at(lambda e: e.get("method") == "sendMessage" and "failed" not in e):
+        for at, entry in self.telegram.received_at(self.telegram.delivered):
             seen.append((("telegram", str(entry["params"]["chat_id"]), entry["params"]["text"]), at))
         for at, entry in self.zalo.received_at(lambda e: e.get("endpoint") == "message/cs" and "rejected" not in e):
             seen.append((("zalo", entry["user_id"], entry["message"]["text"]), at))
