@@ -72,6 +72,7 @@ SPECIAL_CASE_COLUMNS = [
     ("unclear", "Chưa rõ (có | không)"),
     ("sources", "Nguồn (mỗi dòng: tiêu đề | url | ngày đọc)"),
     ("verified_on", "Ngày kiểm tra (YYYY-MM-DD)"),
+    ("qualifiers", "Trả lời cho trường hợp thủ tục không có (qualifiers, mỗi dòng một khóa)"),
 ]
 SUB_TABLES = {"channels": CHANNEL_COLUMNS, "special_cases": SPECIAL_CASE_COLUMNS}
 FAQ_COLUMNS = [
@@ -181,10 +182,11 @@ def channel(kind: Any, deadline: Any, fee_items: Any, fee_exemptions: Any, fee_n
     return _prune({"kind": _opt(kind), "deadline": _opt(deadline), "fee": fee, "description": _opt(description)})
 
 
-def special_case(id: Any, topic: Any, question: Any, variants: Any, answer: Any, unclear: Any, sources: Any, verified_on: Any) -> Dict[str, Any]:
+def special_case(id: Any, topic: Any, question: Any, variants: Any, answer: Any, unclear: Any, sources: Any,
+                 verified_on: Any, qualifiers: Any = "") -> Dict[str, Any]:
     data = _prune({
         "id": _opt(id), "topic": _opt(topic), "question": _opt(question), "variants": lines(variants),
-        "answer": str(answer or "").replace("\r", "").strip() or None,
+        "answer": str(answer or "").replace("\r", "").strip() or None, "qualifiers": lines(qualifiers),
         "sources": sources_of(sources), "verified_on": _date(verified_on),
     })
     unclear_value = flag(unclear)
@@ -210,7 +212,8 @@ def special_case_cells(case: Dict[str, Any]) -> Dict[str, str]:
     return {
         "id": case.get("id", ""), "topic": case.get("topic", ""), "question": case.get("question", ""),
         "variants": "\n".join(case.get("variants", [])), "answer": case.get("answer", ""),
-        "unclear": "có" if case.get("unclear") else "không", "sources": _source_lines(case.get("sources", [])),
+        "unclear": "có" if case.get("unclear") else "không", "qualifiers": "\n".join(case.get("qualifiers", [])),
+        "sources": _source_lines(case.get("sources", [])),
         "verified_on": case.get("verified_on", "") or "",
     }
 
@@ -269,7 +272,7 @@ def procedure_from_form(form: Mapping[str, str]) -> Dict[str, Any]:
 
 
 CHANNEL_FORM_FIELDS = ["kind", "deadline", "fee", "fee_exemptions", "fee_note", "description"]
-CASE_FORM_FIELDS = ["id", "topic", "question", "variants", "answer", "unclear", "sources", "verified_on"]
+CASE_FORM_FIELDS = ["id", "topic", "question", "variants", "answer", "unclear", "sources", "verified_on", "qualifiers"]
 
 
 def _case_rows(form: Mapping[str, str]) -> List[List[str]]:

@@ -34,6 +34,7 @@ REASONS = {
     "qualifier_not_covered": "thủ tục hoặc trường hợp chưa có",
     "aspect_not_covered": "thiếu thông tin được hỏi",
     "case_general_rule": "trường hợp riêng, chỉ trả lời theo quy định chung",
+    "case_only": "chưa có thủ tục, chỉ trả lời theo một trường hợp đặc biệt",
 }
 
 

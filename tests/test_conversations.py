@@ -237,6 +237,11 @@ SPECIAL_CASES = [
      "variants": ["ủy quyền cho người khác đi làm giấy khai sinh"],
      "answer": "(Dữ liệu thử nghiệm) Trường hợp này quy định chưa thống nhất.", "unclear": True,
      "sources": [{"title": "Nguồn thử nghiệm B", "read_on": "2026-12-01"}], "verified_on": "2026-12-01"},
+    # made for a matter no procedure covers (con_nuoi): used only when the message says it
+    {"id": "con-nuoi", "topic": "other", "qualifiers": ["con_nuoi"], "question": "Nhận con nuôi thì đăng ký ở đâu?",
+     "variants": ["thủ tục nhận con nuôi làm ở đâu"],
+     "answer": "(Dữ liệu thử nghiệm) Việc nhận con nuôi trong nước đăng ký tại UBND cấp xã nơi thường trú của trẻ.",
+     "sources": [{"title": "Nguồn thử nghiệm C", "read_on": "2026-12-03"}], "verified_on": "2026-12-03"},
 ]
 
 
@@ -270,3 +275,21 @@ def test_an_unclear_special_case_says_so_and_gives_the_hotline(assistant_with_sp
         "Bố mẹ cháu đi làm ăn xa, ông bà có được đi làm giấy khai sinh cho cháu thay bố mẹ không?"
     ))
     assert SPECIAL_CASES[1]["answer"] in reply and "18001096" in reply
+
+
+def test_a_matter_we_have_no_procedure_for_gets_the_case_made_for_it_and_says_what_it_lacks(assistant_with_special_cases):
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=12)
+    before = client.llen("unanswered")
+    reply = texts(assistant_with_special_cases.conversation()(
+        "Vợ chồng tôi muốn nhận cháu gái 3 tuổi làm con nuôi, cho hỏi thủ tục nhận con nuôi làm ở đâu?"
+    ))
+    assert SPECIAL_CASES[2]["answer"] in reply and "18001096" in reply and "chưa có đủ thông tin" in reply
+    birth = kb().procedures["dang-ky-khai-sinh"]
+    assert not any(line in reply for line in field_lines(birth, Aspect.documents))  # not the birth procedure's facts
+    records = [json.loads(r) for r in client.lrange("unanswered", 0, client.llen("unanswered") - before - 1)]
+    assert records and records[0]["reason"] == "case_only"
+
+
+def test_the_case_made_for_a_matter_stays_out_of_other_questions(assistant_with_special_cases):
+    reply = texts(assistant_with_special_cases.conversation()("đăng ký khai sinh cho con ở đâu"))
+    assert SPECIAL_CASES[2]["answer"] not in reply and answers(reply, "dang-ky-khai-sinh", Aspect.authority)

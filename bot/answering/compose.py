@@ -6,6 +6,8 @@
   with the hotline; recorded for officers as "aspect_not_covered"), the hotline when a special case is
   ``unclear`` (``utter_answer_unclear``), the general-rule caveat when the citizen's own case was
   answered by the procedure's fields only (``utter_answer_general_rule``, recorded "case_general_rule"),
+  for a matter we have no procedure for that one special case answers (``findings.case_only``) its own
+  heading and the honest note that the rest is not known (``utter_answer_case_only``, recorded "case_only"),
   then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
   without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
@@ -136,10 +138,14 @@ def sms_fits(text: str, buttons: Sequence[Button]) -> bool:
     return bool(parts) and not parts[-1].endswith("...")
 
 
-def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel: Optional[str] = None) -> Reply:
+def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel: Optional[str] = None,
+                 case: str = "") -> Reply:
+    """``case``: with ``findings.case_only``, the words for the matter only a special case answers."""
     answered = list(findings.answered)
     single = len(answered) == 1 and not findings.unanswered
     title = procedure.name + (f" – {heading(answered[0].asked).lower()}:" if single else "")
+    if findings.case_only:
+        title = f"{procedure.name} – {labels()['case_only_heading'].format(case=case)}:"
     shorten = len(answered) > 1 or channel == "sms"
     blocks = [_block(f.asked, tuple(brief(line) for line in f.lines) if shorten and f.source == "procedure" else f.lines,
                      single) for f in answered]
@@ -150,10 +156,13 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
         notes.append(response_text("utter_answer_unclear", hotline=hotline))
     if findings.general_only:
         notes.append(response_text("utter_answer_general_rule", hotline=hotline))
+    if findings.case_only:
+        notes.append(response_text("utter_answer_case_only", case=case, hotline=hotline))
     sources, _ = _sources_line(procedure, findings)
     buttons = [Button(labels()["buttons"][a.value], aspect_payload(procedure.id, a))
                for a in findings.others[:MAX_OTHER_BUTTONS]]
-    record = "aspect_not_covered" if findings.unanswered else ("case_general_rule" if findings.general_only else None)
+    record = ("aspect_not_covered" if findings.unanswered else "case_general_rule" if findings.general_only
+              else "case_only" if findings.case_only else None)
     extras = {"aspects": [f.asked.value for f in answered], "unanswered": [a.value for a in findings.unanswered]}
 
     def text_of(kept_blocks: List[List[str]], with_sources: bool) -> str:

@@ -27,7 +27,11 @@ When no aspect was detected, a special case that clearly matches the question (`
 threshold, scored on the words besides the procedure's name and aliases; for the topics of ``TOPIC_NEEDS`` only when the message has such a qualifier) answers it; otherwise the overview. A special case that matches the question strongly is
 also added after the field answers (the asked aspects come first) when its topic is not among them and
 the message says a qualifier or tells a case ("khai sinh quá hạn cần giấy gì": documents, and the late case). ``others`` are the aspects not asked that the procedure can answer,
-offered as buttons. Nothing here writes to Redis; the special-case index is built once per knowledge
+offered as buttons.
+
+``case_for_qualifiers``: a message whose qualifier none of our procedures covers ("cắt khẩu", "tách hộ")
+is answered by a special case that declares it (``SpecialCase.qualifiers``), alone, when one matches.
+Nothing here writes to Redis; the special-case index is built once per knowledge
 snapshot.
 """
 
@@ -37,7 +41,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -51,6 +55,11 @@ from bot.text import search_key
 LABELS_FILE = Path(__file__).resolve().parent / "labels.yml"
 # a special case of this topic adds nothing when that field was answered (the fee lines carry the exemptions)
 ANSWERED_WITH = {Asked.exemption: Asked.fee}
+# A question sentence that is itself a case ("nhà chưa có sổ đỏ có nhập hộ khẩu được không?") is answered
+# by that case before the field, like a story: × special_case_threshold on the question sentences, and on
+# the words besides the procedure's name (the same case).
+QUESTION_CASE = 1.2
+QUESTION_CASE_DISTINCT = 0.4
 STRONG_MATCH = 1.6  # × special_case_threshold: a case this close answers even an unasked aspect
 OVERVIEW_DOCUMENTS = 3
 # The aspects offered as buttons, in this order, when the procedure can answer them.
@@ -241,10 +250,32 @@ def _without_names(text: str, procedure: Procedure) -> str:
     return " ".join(word for word in search_key(text).split() if word not in names)
 
 
-def _special_case(live, procedure_id: str, queries: Sequence[str], topic: Optional[str] = None,
-                  distinct: bool = False) -> Optional[FaqHit]:
+def _special_case(live, procedure_id: str, queries: Sequence[str], said: FrozenSet[str], topic: Optional[str] = None,
+                  distinct: bool = False, qualifiers: FrozenSet[str] = frozenset()) -> Optional[FaqHit]:
+    """The best special case for any of ``queries``; ``said``: the message's qualifiers (a case made for
+    qualifiers is a candidate only when one of them is said)."""
     index = special_case_index(live, distinct)
-    return _best([index.search(query, procedure_id, topic) for query in queries])
+    return _best([index.search(query, procedure_id, topic, qualifiers, said) for query in queries])
+
+
+def procedures_answering(live, qualifiers: Sequence[str]) -> List[str]:
+    """The procedures with a special case that declares every one of ``qualifiers``."""
+    return special_case_index(live).answering(frozenset(qualifiers))
+
+
+def case_for_qualifiers(understanding: Understanding, live, procedure_id: str, qualifiers: Sequence[str],
+                        settings: Settings) -> Optional[Findings]:
+    """The findings when the message says qualifiers the procedure does not cover but one of its
+    special cases answers (its ``qualifiers`` name them all) and matches the message at the threshold:
+    that case alone (``case_only``: stage 3 says the rest of that matter is not in the knowledge base).
+    None otherwise: the caller says honestly that it does not have the procedure."""
+    if not qualifiers or procedure_id not in live.base.procedures:
+        return None
+    hit = _special_case(live, procedure_id, _queries(understanding), frozenset(understanding.resolution.qualifiers),
+                        qualifiers=frozenset(qualifiers))
+    if hit is None or hit.score < settings.special_case_threshold:
+        return None
+    return Findings(procedure_id, (_case_finding(_aspect_of(hit.entry), hit.entry),), case_only=True)
 
 
 def _aspect_of(case) -> Asked:
@@ -269,35 +300,49 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     procedure: Procedure = live.base.procedures[procedure_id]
     queries = _queries(understanding)
     threshold = settings.special_case_threshold
-    case_hit = _special_case(live, procedure_id, queries)
+    said = frozenset(understanding.resolution.qualifiers)
+    case_hit = _special_case(live, procedure_id, queries, said)
     asked = [a for a in dict.fromkeys(understanding.asked)
              if not (COVERED_BY.get(a, set()).intersection(procedure.qualifiers)
-                     and not special_case_index(live).of_topic(procedure_id, a.value))]
+                     and not special_case_index(live).of_topic(procedure_id, a.value, said))]
     # a case answers what was not asked only when the words besides the procedure's name point to it
-    distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], distinct=True)
+    distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], said, distinct=True)
     needs = TOPIC_NEEDS.get(distinct.entry.topic.value) if distinct else None
     strong = bool(distinct and case_hit and distinct.entry.id == case_hit.entry.id
                   and distinct.score >= threshold * STRONG_MATCH
                   and (not needs or needs.intersection(understanding.resolution.qualifiers)
                        or _aspect_of(distinct.entry) in asked))
 
+    # a question sentence that is itself a case ("nhà chưa có sổ đỏ có được nhập hộ khẩu không?")
+    in_questions = _special_case(live, procedure_id, [q for q in understanding.questions if q.strip()], said)
+    # the words besides the procedure's name point to the best case too (not only the name's words)
+    pointed_to = bool(case_hit and distinct and distinct.entry.id == case_hit.entry.id
+                      and distinct.score >= threshold * QUESTION_CASE_DISTINCT)
+    in_needs = TOPIC_NEEDS.get(in_questions.entry.topic.value) if in_questions else None
+    asks_a_case = bool(in_questions and in_questions.score >= threshold * QUESTION_CASE
+                       and distinct and distinct.entry.id == in_questions.entry.id
+                       and distinct.score >= threshold * QUESTION_CASE_DISTINCT
+                       and (not in_needs or in_needs.intersection(said)))
+
     answered: List[Finding] = []
     unanswered: List[Asked] = []
     used_cases = set()
     if not asked:
-        if strong:
-            answered.append(_case_finding(_aspect_of(case_hit.entry), case_hit.entry))
-            used_cases.add(case_hit.entry.id)
+        chosen = case_hit if strong else in_questions if asks_a_case else None
+        if chosen:
+            answered.append(_case_finding(_aspect_of(chosen.entry), chosen.entry))
+            used_cases.add(chosen.entry.id)
         else:
             asked = [Asked.overview]
 
     for aspect in asked:
         lines = field_lines(procedure, aspect)
         topic = TOPIC_OF.get(aspect, aspect.value)
-        if lines and understanding.situation and aspect not in SAME_FOR_EVERY_CASE:
+        case_told = understanding.situation or (asks_a_case and aspect is not Asked.overview)
+        if lines and case_told and aspect not in SAME_FOR_EVERY_CASE:
             # a case told in a story: the special case the story matches (of that topic, else any) beats
             # the general rule
-            story_case = _special_case(live, procedure_id, queries, topic)
+            story_case = _special_case(live, procedure_id, queries, said, topic)
             if not (story_case and story_case.score >= threshold):
                 story_case = case_hit
             if story_case and story_case.entry.id not in used_cases and story_case.score >= threshold:
@@ -307,8 +352,8 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
             continue
-        same_topic = _special_case(live, procedure_id, queries, topic)
-        of_topic = special_case_index(live).of_topic(procedure_id, topic)
+        same_topic = _special_case(live, procedure_id, queries, said, topic)
+        of_topic = special_case_index(live).of_topic(procedure_id, topic, said)
         if len(of_topic) == 1 and same_topic is None:
             same_topic = FaqHit(of_topic[0], 0.0)
         if same_topic and same_topic.entry.id not in used_cases and (
@@ -316,7 +361,7 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
             answered.append(_case_finding(aspect, same_topic.entry))
             used_cases.add(same_topic.entry.id)
             continue
-        if case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold:
+        if case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold and pointed_to:
             answered.append(_case_finding(aspect, case_hit.entry))
             used_cases.add(case_hit.entry.id)
             continue

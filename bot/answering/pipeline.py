@@ -9,11 +9,14 @@ Order, for every question the dialogue hands to the answer path (actions/procedu
 3. An FAQ entry very close to the message (``FAQ_THRESHOLD_CLOSE``; about no procedure or the one resolved)
    answers it: FAQ questions are the ones the procedure fields do not answer.
 4. By the resolution:
-   * resolved, with a qualifier none of our procedures covers -> ``not_covered_reply`` (reason
-     "qualifier_not_covered"), the procedure only as a button;
+   * resolved, with a qualifier none of our procedures covers -> a special case of it that declares
+     that qualifier and matches (``find.case_for_qualifiers``: that case alone, with the honest note,
+     recorded "case_only"); else ``not_covered_reply`` (reason "qualifier_not_covered"), the procedure
+     only as a button;
    * resolved -> ``find`` (stage 2) then ``answer_reply`` (stage 3);
    * ambiguous -> the FAQ when it is sure (``FAQ_THRESHOLD_WITHOUT_PROCEDURE``), else "which one?";
-   * not_covered -> ``not_covered_reply`` (reason "procedure_not_found", or "qualifier_not_covered"),
+   * not_covered -> for an uncovered qualifier, a special case of the closest procedure as above; else
+     ``not_covered_reply`` (reason "procedure_not_found", or "qualifier_not_covered"),
      except when the closest procedure declares no ``qualifiers`` at all (its coverage is unknown):
      that one is answered;
    * none -> the remembered procedure for a follow-up; else the FAQ (``FAQ_THRESHOLD`` when the NLU
@@ -36,7 +39,8 @@ from typing import Callable, Optional, Tuple
 import yaml
 
 from bot.answering import compose as stage3
-from bot.answering.find import find, labels
+from bot.answering.find import case_for_qualifiers, find, labels, procedures_answering
+from bot.answering.understand.qualifiers import lexicon as qualifier_lexicon
 from bot.answering.types import Asked, Resolution, ResolutionStatus, Reply, Understanding
 from bot.knowledge.render import render_faq
 from bot.settings import Settings, load_settings
@@ -122,6 +126,26 @@ def _resolved(live, understanding: Understanding, procedure_id: str, context: Co
     return stage3.answer_reply(live.base.procedures[procedure_id], findings, settings.hotline, context.channel)
 
 
+def _main_matter(qualifiers) -> str:
+    """The qualifier a reply is about: the first that is not only the background of another matter."""
+    known = qualifier_lexicon().qualifiers
+    return next((key for key in qualifiers if key in known and not known[key].context), qualifiers[0])
+
+
+def _answered_by_a_case(live, understanding: Understanding, procedure_ids, context: Context,
+                        settings: Settings) -> Optional[Reply]:
+    """A matter none of our procedures covers ("cắt khẩu") that a special case declares and matches (of
+    ``procedure_ids`` first, then of any procedure with such a case): that case alone, with the honest
+    note (``find.case_for_qualifiers``)."""
+    uncovered = understanding.resolution.uncovered_qualifiers
+    for procedure_id in dict.fromkeys([*procedure_ids, *procedures_answering(live, uncovered)]):
+        findings = case_for_qualifiers(understanding, live, procedure_id, uncovered, settings)
+        if findings:
+            return stage3.answer_reply(live.base.procedures[procedure_id], findings, settings.hotline,
+                                       context.channel, case=_qualifier_label(_main_matter(uncovered)))
+    return None
+
+
 def understanding_of(text: str, context: Context, live) -> Understanding:
     procedures = live.base.procedures
     if context.payload and context.procedure in procedures:
@@ -160,6 +184,9 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
 
     if status is ResolutionStatus.resolved and resolution.procedure_id in procedures:
         if resolution.uncovered_qualifiers:
+            by_case = _answered_by_a_case(live, understood, [resolution.procedure_id], context, settings)
+            if by_case:
+                return by_case
             return stage3.not_covered_reply(_names(live, [resolution.procedure_id, *resolution.candidates]),
                                             settings.hotline, settings.portal_url,
                                             _qualifier_label(resolution.uncovered_qualifiers[0]), asked)
@@ -177,6 +204,11 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
         # the workspace): its coverage is unknown, so the message's qualifier cannot rule it out
         understood = replace(understood, resolution=Resolution(ResolutionStatus.resolved, resolution.candidates[0]))
         return _resolved(live, understood, resolution.candidates[0], context, settings)
+
+    if status is ResolutionStatus.not_covered and resolution.uncovered_qualifiers:
+        by_case = _answered_by_a_case(live, understood, resolution.candidates[:1], context, settings)
+        if by_case:
+            return by_case
 
     if status is ResolutionStatus.not_covered:
         qualifier = resolution.uncovered_qualifiers[0] if resolution.uncovered_qualifiers else None

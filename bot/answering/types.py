@@ -76,6 +76,7 @@ class Findings:
     unanswered: Tuple[Asked, ...] = ()  # asked, but the knowledge has nothing for it: said honestly
     others: Tuple[Asked, ...] = ()  # not asked, offered as buttons
     general_only: bool = False  # a case told in a story, answered by the procedure's general rule only
+    case_only: bool = False  # a matter we have no procedure for, answered by one special case that covers it
 
 
 @dataclass(frozen=True)

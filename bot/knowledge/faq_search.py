@@ -119,15 +119,26 @@ class SpecialCaseIndex:
                        for pid, case in self._cases]
         self._index = FaqIndex(indexed, procedures)
 
-    def of_topic(self, procedure_id: str, topic: str) -> List[Any]:
-        return [case for owner, case in self._cases if owner == procedure_id and case.topic.value == topic]
+    def of_topic(self, procedure_id: str, topic: str, said: FrozenSet[str] = frozenset()) -> List[Any]:
+        return [case for owner, case in self._cases
+                if owner == procedure_id and case.topic.value == topic and _usable(case, said)]
 
-    def search(self, query: str, procedure_id: str, topic: Optional[str] = None) -> Optional[FaqHit]:
-        """The best special case of ``procedure_id`` (of ``topic`` only, when given)."""
+    def answering(self, qualifiers: FrozenSet[str]) -> List[str]:
+        """The procedures with a special case that answers every one of ``qualifiers``, in index order."""
+        owners = [owner for owner, case in self._cases if qualifiers and qualifiers <= set(case.qualifiers)]
+        return list(dict.fromkeys(owners))
+
+    def search(self, query: str, procedure_id: str, topic: Optional[str] = None,
+               qualifiers: FrozenSet[str] = frozenset(), said: FrozenSet[str] = frozenset()) -> Optional[FaqHit]:
+        """The best special case of ``procedure_id`` (of ``topic`` only, when given; among the cases that
+        answer every one of ``qualifiers``, when given). A case that declares qualifiers is a candidate
+        only when the message said one of them (``said``, or ``qualifiers``)."""
+        said = said | qualifiers
 
         def allowed(number: int) -> bool:
             owner, case = self._cases[number]
-            return owner == procedure_id and (topic is None or case.topic.value == topic)
+            return (owner == procedure_id and (topic is None or case.topic.value == topic)
+                    and qualifiers <= set(case.qualifiers) and _usable(case, said))
 
         if not any(allowed(number) for number in range(len(self._cases))):
             return None
@@ -135,6 +146,11 @@ class SpecialCaseIndex:
         if hit is None:
             return None
         return FaqHit(self._cases[self._index.entries.index(hit.entry)][1], hit.score)
+
+
+def _usable(case: Any, said: FrozenSet[str]) -> bool:
+    """A case made for qualifiers its procedure does not cover answers only a message that says one."""
+    return not case.qualifiers or bool(set(case.qualifiers) & said)
 
 
 @dataclass(frozen=True)

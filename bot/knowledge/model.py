@@ -5,13 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Dict, List, Optional
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional
+
+import yaml
 
 from pydantic import BaseModel, Extra, Field, root_validator, validator
 
 from bot.text import search_key
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+QUALIFIERS_FILE = Path(__file__).resolve().parents[1] / "text" / "qualifiers.yml"
+
+
+@lru_cache(maxsize=1)
+def known_qualifiers() -> FrozenSet[str]:
+    """The qualifier keys of bot/text/qualifiers.yml (what a procedure or a special case may name)."""
+    data = yaml.safe_load(QUALIFIERS_FILE.read_text(encoding="utf-8")) or {}
+    return frozenset(data.get("qualifiers") or {})
+
+
+def _check_qualifiers(value: List[str]) -> List[str]:
+    unknown = [key for key in value if key not in known_qualifiers()]
+    if unknown:
+        raise ValueError(f"unknown qualifier(s) {', '.join(unknown)}: the keys are those of bot/text/qualifiers.yml")
+    return value
 
 
 class _Strict(BaseModel):
@@ -117,10 +136,14 @@ class SpecialCase(_Strict):
     variants: List[str] = []
     answer: str = Field(..., min_length=10)
     unclear: bool = False  # the current rule is unclear: the answer says so and gives the hotline
+    # qualifiers the procedure does not cover that THIS case answers ("cắt khẩu" under đăng ký thường trú):
+    # a message saying them is answered by this case alone, never by the procedure's fields
+    qualifiers: List[str] = []
     sources: List[Source] = Field(..., min_items=1)
     verified_on: dt.date
 
     _id = validator("id", allow_reuse=True)(_check_id)
+    _qualifiers = validator("qualifiers", allow_reuse=True)(_check_qualifiers)
 
 
 class Procedure(_Strict):
@@ -148,6 +171,7 @@ class Procedure(_Strict):
     verified_on: dt.date
 
     _id = validator("id", allow_reuse=True)(_check_id)
+    _qualifiers = validator("qualifiers", allow_reuse=True)(_check_qualifiers)
 
     @validator("channels")
     def _one_way_per_kind(cls, value: List[ChannelWay]) -> List[ChannelWay]:

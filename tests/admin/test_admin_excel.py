@@ -167,6 +167,7 @@ def test_special_cases_and_channels_are_edited_on_their_sheets_with_errors_by_ro
     cases = workbook["Trường hợp đặc biệt"]
     rows = {r[1].value: r[0].row for r in cases.iter_rows(min_row=2)}
     cases.cell(rows["uy-quyen"], _column(cases, "Câu trả lời")).value = "Được, mang theo văn bản ủy quyền có chứng thực."
+    cases.cell(rows["uy-quyen"], _column(cases, "Trả lời cho trường hợp thủ tục không có")).value = "o_nuoc_ngoai"
     channels = workbook["Cách thức thực hiện"]
     channels.delete_rows(2)  # the in-person channel is removed
     report = _upload(workbook, store)
@@ -175,6 +176,7 @@ def test_special_cases_and_channels_are_edited_on_their_sheets_with_errors_by_ro
     data = report.items[0]["data"]
     assert [w["kind"] for w in data["channels"]] == ["truc_tuyen"]
     assert data["special_cases"][0]["answer"].startswith("Được, mang theo")
+    assert data["special_cases"][0]["qualifiers"] == ["o_nuoc_ngoai"]
     assert data["special_cases"][1]["unclear"] is True
 
     workbook = _workbook(store)
@@ -182,6 +184,7 @@ def test_special_cases_and_channels_are_edited_on_their_sheets_with_errors_by_ro
     rows = {r[1].value: r[0].row for r in cases.iter_rows(min_row=2)}
     cases.cell(rows["qua-han"], _column(cases, "Chủ đề")).value = "phat-tien"  # not a topic
     cases.cell(rows["qua-han"], _column(cases, "Chưa rõ")).value = "có lẽ"
+    cases.cell(rows["qua-han"], _column(cases, "Trả lời cho trường hợp thủ tục không có")).value = "mat\nkhong_co"
     stray = cases.max_row + 1
     cases.cell(stray, 1).value = "khong-co-thu-tuc"
     cases.cell(stray, 2).value = "x"
@@ -193,6 +196,7 @@ def test_special_cases_and_channels_are_edited_on_their_sheets_with_errors_by_ro
     assert {k for k in by_row if k[0] != "FAQ"} == {("Trường hợp đặc biệt", rows["qua-han"]), ("Trường hợp đặc biệt", stray)}
     assert any(m.startswith("topic") for m in by_row[("Trường hợp đặc biệt", rows["qua-han"])])
     assert any(m.startswith("unclear") for m in by_row[("Trường hợp đặc biệt", rows["qua-han"])])
+    assert any(m.startswith("qualifiers") and "khong_co" in m for m in by_row[("Trường hợp đặc biệt", rows["qua-han"])])
     assert "khong-co-thu-tuc" in by_row[("Trường hợp đặc biệt", stray)][0]
     assert report.items == []
 

@@ -224,7 +224,7 @@ async def test_the_form_edits_channels_result_and_special_cases_without_losing_a
         page, action="save", case_id_2="mat-giay", case_topic_2="lost", case_question_2="Mất giấy khai sinh thì làm sao?",
         case_variants_2="mat giay khai sinh\nlam lai giay khai sinh", case_answer_2="Xin cấp bản sao trích lục khai sinh (thử).",
         case_unclear_2="có", case_sources_2="Luật Hộ tịch 2014 | | 02/12/2026", case_verified_on_2="2026-12-02",
-        channel_kind_2="buu_chinh", channel_fee_2="Gửi qua bưu điện | 20.000 đ | lần", result_validity="",
+        case_qualifiers_2="mat", channel_kind_2="buu_chinh", channel_fee_2="Gửi qua bưu điện | 20.000 đ | lần", result_validity="",
     )
     new_case.pop("case_unclear_0", None)
     new_case.pop("case_unclear_1", None)  # the box of "qua-han" unticked
@@ -235,14 +235,17 @@ async def test_the_form_edits_channels_result_and_special_cases_without_losing_a
     added = after["special_cases"][2]
     assert added["unclear"] is True and added["variants"] == ["mat giay khai sinh", "lam lai giay khai sinh"]
     assert added["sources"] == [{"title": "Luật Hộ tịch 2014", "read_on": "2026-12-02"}]
+    assert added["qualifiers"] == ["mat"] and "qualifiers" not in after["special_cases"][0]
     assert "unclear" not in after["special_cases"][1]
     assert after["channels"][2] == {"kind": "buu_chinh", "fee": {"items": [{"case": "Gửi qua bưu điện", "amount": 20000, "unit": "lần"}]}}
     assert after["result"] == {"document": "Giấy khai sinh (bản chính)"}
     # a wrong entry is refused with the validator's message, nothing saved
     page = await (await lan.get("/procedures/dang-ky-khai-sinh")).text()
-    wrong = await lan.post("/procedures/dang-ky-khai-sinh", procedure_form(page, action="save", channel_kind_1="truc_tiep", case_topic_0=""))
+    wrong = await lan.post("/procedures/dang-ky-khai-sinh", procedure_form(
+        page, action="save", channel_kind_1="truc_tiep", case_topic_0="", case_qualifiers_1="khong_co"))
     html = await wrong.text()
     assert wrong.status == 400 and "each channel kind" in html and "special_cases.0.topic" in html
+    assert "unknown qualifier(s) khong_co" in html
     assert store.item("procedures", "dang-ky-khai-sinh") == after
 
 

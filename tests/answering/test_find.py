@@ -138,3 +138,21 @@ def test_a_special_case_the_story_matches_answers_before_the_general_rule():
     findings = run(story, [Asked.conditions], situation=True,
                    live_procedure={"conditions": ["Trẻ em sinh ra còn sống"]})
     assert findings.answered[0].source == "special_case:qua-han" and not findings.general_only
+
+
+SURNAME_CASE = {"id": "ho-cua-con", "topic": "other", "question": "Con mang họ mẹ được không?",
+                "variants": ["khai sinh cho con theo họ mẹ", "không muốn cho con mang họ bố"],
+                "answer": "Được, họ của con là họ của cha hoặc của mẹ theo thỏa thuận của cha mẹ.",
+                "sources": [{"title": "Bộ luật Dân sự 2015, Điều 26", "url": "https://example.org/blds",
+                             "read_on": "2026-12-03"}], "verified_on": "2026-12-03"}
+
+
+def test_a_question_that_is_itself_a_case_is_answered_by_that_case_before_the_general_conditions():
+    procedure = {"conditions": ["Trẻ em sinh ra còn sống"],
+                 "special_cases": [*birth().dict()["special_cases"], SURNAME_CASE]}
+    findings = run("khai sinh cho con theo họ mẹ có được không", [Asked.conditions], live_procedure=procedure)
+    assert findings.answered[0].source == "special_case:ho-cua-con"
+    # the bare question about the conditions still gets the conditions
+    plain = run("đăng ký khai sinh cần điều kiện gì", [Asked.conditions], live_procedure=procedure)
+    assert plain.answered[0].source == "procedure"
+

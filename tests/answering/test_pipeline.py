@@ -103,3 +103,55 @@ def test_a_qualifier_cannot_rule_out_a_procedure_that_declares_none(stage1):
                               uncovered_qualifiers=("cap_doi",))
     reply = answer(text, Context(intent="ask_fee"), snapshot())
     assert reply.kind == "answer" and "135.000 đồng" in reply.text
+
+
+FOREIGN_MARRIAGE_CASE = {
+    "id": "ket-hon-nuoc-ngoai", "topic": "foreign", "qualifiers": ["yeu_to_nuoc_ngoai"],
+    "question": "Kết hôn với người nước ngoài thì nộp hồ sơ ở đâu?",
+    "variants": ["lấy chồng nước ngoài đăng ký ở đâu"],
+    "answer": "Kết hôn với người nước ngoài đăng ký tại UBND cấp tỉnh nơi cư trú của công dân Việt Nam.",
+    "sources": [{"title": "Luật Hộ tịch 2014, Điều 37", "url": "https://example.org/lht", "read_on": "2026-12-03"}],
+    "verified_on": "2026-12-03",
+}
+
+
+def _marriage_with_foreign_case():
+    from bot.knowledge.model import Procedure
+    from tests.answering.fixtures import birth, licence, marriage
+
+    married = Procedure.parse_obj({**marriage().dict(), "special_cases": [FOREIGN_MARRIAGE_CASE]})
+    return snapshot(birth(), licence(), married)
+
+
+def test_a_matter_we_have_no_procedure_for_is_answered_by_the_special_case_made_for_it(stage1):
+    text = "kết hôn với người nước ngoài thì nộp hồ sơ ở đâu"
+    stage1[text] = understood(text, [Asked.authority], "dang-ky-ket-hon", qualifiers=("yeu_to_nuoc_ngoai",),
+                              uncovered_qualifiers=("yeu_to_nuoc_ngoai",))
+    reply = answer(text, Context(intent="ask_authority"), _marriage_with_foreign_case())
+    assert reply.kind == "answer" and reply.record_unanswered == "case_only"
+    assert "UBND cấp tỉnh" in reply.text and "có yếu tố nước ngoài" in reply.text.split("\n")[0]
+    # the domestic procedure's own facts are not given as if they applied, and the reply says what it lacks
+    assert "Công an cấp xã" not in reply.text and "chưa có đủ thông tin" in reply.text and "18001096" in reply.text
+
+
+def test_the_case_made_for_a_matter_is_found_even_when_stage_1_named_no_procedure(stage1):
+    text = "lấy chồng nước ngoài đăng ký ở đâu"
+    stage1[text] = understood(text, [Asked.authority], None, ResolutionStatus.not_covered,
+                              qualifiers=("yeu_to_nuoc_ngoai",), uncovered_qualifiers=("yeu_to_nuoc_ngoai",))
+    reply = answer(text, Context(intent="ask_authority"), _marriage_with_foreign_case())
+    assert reply.kind == "answer" and "UBND cấp tỉnh" in reply.text
+
+
+def test_a_case_made_for_a_matter_never_answers_a_message_that_does_not_say_it(stage1):
+    text = "đăng ký kết hôn nộp hồ sơ ở đâu"
+    stage1[text] = understood(text, [Asked.authority], "dang-ky-ket-hon", questions=(text,), situation=True)
+    reply = answer(text, Context(intent="ask_authority"), _marriage_with_foreign_case())
+    assert "UBND cấp tỉnh" not in reply.text and "Công an cấp xã" in reply.text
+
+
+def test_a_matter_whose_case_does_not_match_stays_honestly_not_covered(stage1):
+    text = "chồng tôi là người nước ngoài, con chúng tôi sinh ra có được mang quốc tịch Việt Nam không"
+    stage1[text] = understood(text, [Asked.conditions], "dang-ky-ket-hon", qualifiers=("yeu_to_nuoc_ngoai",),
+                              uncovered_qualifiers=("yeu_to_nuoc_ngoai",))
+    reply = answer(text, Context(intent="ask_overview"), _marriage_with_foreign_case())
+    assert reply.kind == "not_covered" and "UBND cấp tỉnh" not in reply.text

@@ -72,3 +72,14 @@ def test_a_procedure_question_asks_for_documents_and_how_for_steps_too():
 
 def test_a_yes_no_question_about_a_lost_document_asks_the_lost_case_itself():
     assert asked("Làm mất giấy khai sinh bản chính thì có xin lại được không?") == ["lost"]
+
+
+def test_the_surname_is_not_someone_collecting_for_you():
+    # folded, "lấy họ" (the surname) and "lấy hộ" (collect on someone's behalf) are the same syllables
+    assert "delegation" not in asked("Tôi muốn lấy họ của mình để đặt tên cho con có được không?")
+    assert "delegation" in asked("Tôi nhờ em gái lấy hộ giấy khai sinh được không?")
+
+
+def test_what_will_become_of_something_is_not_a_question_about_the_steps():
+    assert "steps" not in asked("Đổi thẻ căn cước thì giấy tờ ghi số CMND cũ sẽ như thế nào?")
+    assert asked("Đổi thẻ căn cước như thế nào?") == ["steps"]

@@ -33,3 +33,11 @@ def test_a_story_around_the_question_is_the_citizens_own_case_a_bare_question_is
              "Tháng trước chủ nhà bảo tôi phải khai báo với công an. Vậy đăng ký tạm trú thì cần mang theo giấy tờ gì ạ")
     assert understand(story, MATCHER).situation
     assert not understand("Đăng ký tạm trú cần mang theo giấy tờ gì ạ?", MATCHER).situation
+
+
+def test_a_question_about_what_was_just_said_keeps_the_sentence_that_says_it():
+    text = "Tôi nghe nói đủ 40 tuổi phải đổi thẻ căn cước. Thông tin này có chính xác không?"
+    assert split(text) == ("Tôi nghe nói đủ 40 tuổi phải đổi thẻ căn cước. Thông tin này có chính xác không?",)
+    # a question that says what it asks stands alone
+    assert split("Tôi ở Hà Nội. Làm căn cước ở đâu thì đúng, có đúng không?") == (
+        "Làm căn cước ở đâu thì đúng, có đúng không?",)

@@ -101,3 +101,17 @@ def test_the_shipped_lexicon_is_valid():
 
     synonyms, problems = load_synonyms(Path(__file__).resolve().parents[2] / "knowledge")
     assert problems == [] and len(synonyms) >= 10
+
+
+def test_a_qualifier_that_does_not_exist_is_reported_for_the_procedure_and_its_special_cases(tmp_path, capsys):
+    data = procedure_data("dang-ky-xe", "Đăng ký xe", ["đăng ký xe máy", "dk xe"])
+    data["qualifiers"] = ["cap_lai", "sang-ten"]  # a typo: the key is sang_ten
+    data["special_cases"] = [{
+        "id": "mua-xe-cu", "topic": "other", "question": "Mua xe cũ thì đăng ký thế nào?", "qualifiers": ["sang_tn"],
+        "answer": "Làm thủ tục sang tên tại Công an cấp xã.", "verified_on": "2026-12-03",
+        "sources": [{"title": "Thông tư 79/2024/TT-BCA", "read_on": "2026-12-03"}]}]
+    write(tmp_path, "procedures", "dang-ky-xe", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert validate([str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "qualifiers: unknown qualifier(s) sang-ten" in out
+    assert "special_cases.0.qualifiers: unknown qualifier(s) sang_tn" in out

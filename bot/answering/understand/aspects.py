@@ -61,7 +61,8 @@ def _lexicon() -> Tuple[PhraseSet, PhraseSet]:
         {k: e.get("blockers") or [] for k, e in entries.items()},
         classes,
     )
-    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or [], "how": raw.get("how") or []}, None, classes)
+    return aspects, PhraseSet({"yes_no": raw.get("yes_no") or [], "how": raw.get("how") or []},
+                              {"how": raw.get("how_not") or []}, classes)
 
 
 def in_question(words: Sequence[str]) -> List[Asked]:

@@ -5,7 +5,9 @@ by a space: "1.001193" and "TP.HCM" stay whole), then keeps those that are quest
 holding a marker of bot/text/questions.yml ("cho hỏi", "bao lâu", "được không"…) or ending with a
 question word ("… không ạ"). A question sentence that chains several questions with commas, "và" or
 "hoặc" ("cần giấy gì, nộp ở đâu, bao lâu thì có?") is cut into one question per part when every part is
-itself a question. When no sentence is a question, the whole message is the question.
+itself a question. A question that only asks about what was just said ("thông tin này có chính xác
+không?", ``refers_back`` of bot/text/questions.yml) keeps the sentence before it, which says what is
+asked. When no sentence is a question, the whole message is the question.
 """
 
 from __future__ import annotations
@@ -29,10 +31,19 @@ _PARTS = re.compile(r",|\s(?:và|hoặc|va|hoac|còn)\s", re.IGNORECASE)
 @lru_cache(maxsize=1)
 def _lexicon() -> Tuple[PhraseSet, FrozenSet[str], FrozenSet[str]]:
     raw = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8")) or {}
-    markers = PhraseSet({"q": raw.get("markers", [])})
+    markers = PhraseSet({"q": raw.get("markers", []), "back": raw.get("refers_back", [])})
     last = frozenset(search_key(w) for w in raw.get("last_words", []))
     particles = frozenset(search_key(w) for w in raw.get("particles", []))
     return markers, last, particles
+
+
+BACK_REFERENCE_WORDS = 12  # syllables: a longer question says what it asks itself
+
+
+def _only_refers_back(sentence: str) -> bool:
+    markers, _, _ = _lexicon()
+    words = search_key(sentence).split()
+    return len(words) <= BACK_REFERENCE_WORDS and any(match.key == "back" for match in markers.find(words))
 
 
 def is_question(sentence: str) -> bool:
@@ -42,7 +53,7 @@ def is_question(sentence: str) -> bool:
     words = search_key(sentence).split()
     if not words:
         return False
-    if markers.find(words):
+    if any(match.key == "q" for match in markers.find(words)):
         return True
     while len(words) > 1 and words[-1] in particles:
         words.pop()
@@ -63,9 +74,17 @@ def _parts(sentence: str) -> List[str]:
 def split(text: str) -> Tuple[str, ...]:
     """The question sentences of ``text``, in order (the whole text when none stands out)."""
     found: List[str] = []
+    previous = ""
     for sentence in sentences(text):
         if is_question(sentence):
-            found.extend(_parts(sentence))
+            for number, part in enumerate(_parts(sentence)):
+                if _only_refers_back(part) and number > 0:
+                    found[-1] = f"{found[-1]}, {part}"
+                elif _only_refers_back(part) and previous and not is_question(previous):
+                    found.append(f"{previous}. {part}")
+                else:
+                    found.append(part)
+        previous = sentence
     if not found:
         whole = (text or "").strip()
         return (whole,) if whole else ()
