@@ -37,13 +37,13 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
+from core.channels import MESSAGING_CHANNELS as CHANNELS  # noqa: E402
 from applications.statuses import LABELS  # noqa: E402
 from applications.store import StatusStore  # noqa: E402
 from notifications.stream import DEAD_LETTER_KEY, DONE_PREFIX, GROUP, stream_key  # noqa: E402
 from notifications.worker import STATS_KEY  # noqa: E402
 from tests.notifications.harness import Pipeline, status_changes  # noqa: E402
 
-CHANNELS = ("telegram", "zalo", "sms")
 STATUSES = ("moi_tiep_nhan", "dang_xu_ly", "cho_bo_sung", "cho_tra_ket_qua", "da_tra_ket_qua")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-CHANNELS = ("telegram", "zalo", "sms")
+from core.channels import MESSAGING_CHANNELS as CHANNELS
 
 
 def conversation_id(channel: str, provider_id: str) -> str:

@@ -10,8 +10,9 @@ a slow or failing provider never holds up the others. Each entry is one notifica
   created_ms when the status change was applied (Redis clock), for latency
 """
 
+from core.channels import MESSAGING_CHANNELS as CHANNELS  # one stream each
+
 STREAM_PREFIX = "notif:stream:"     # + channel
-CHANNELS = ("telegram", "zalo", "sms")
 GROUP = "notif:workers"
 DEAD_LETTER_KEY = "notif:dead"
 DONE_PREFIX = "notif:done:"        # + key: delivered (kept DONE_TTL seconds)

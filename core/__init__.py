@@ -1,0 +1,4 @@
+"""The bottom layer: what every package shares, written once. It imports nothing of ours.
+
+* ``channels``: the channels' names (the messaging channels: one list).
+"""
