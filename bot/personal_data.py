@@ -37,6 +37,8 @@ from bot.consent import consent_store
 from bot.settings import load_settings, load_status_settings
 from bot.unanswered import erase_questions, read_unanswered
 from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
+from core import conversation_ids
+from core.channels import SMS
 from forms import retention
 
 
@@ -56,7 +58,7 @@ class Subject:
             normalized = normalize_phone(phone)
             if not normalized:
                 raise ValueError(f"not a Vietnamese phone number: {mask(phone)}")
-            ids.append(f"sms:{normalized}")
+            ids.append(conversation_ids.conversation_id(SMS, normalized))
         if not ids:
             raise ValueError("give a conversation id (--sender) or a phone number (--phone)")
         return cls(list(dict.fromkeys(ids)), normalized)
@@ -66,7 +68,7 @@ class Subject:
         channels = load_status_settings().subscribe_channels
         pairs = []
         for sender in self.sender_ids:
-            channel, _, rest = sender.partition(":")
+            channel, rest = conversation_ids.parts(sender)
             target = channels.get(channel)
             if target and rest:
                 recipient = (normalize_phone(rest) or rest) if target == "sms" else rest

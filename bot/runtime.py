@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-from core.channels import MESSAGING_CHANNELS, SMS, TELEGRAM, ZALO
 from bot.settings import Settings, load_privacy_settings
+from core.channels import MESSAGING_CHANNELS, SMS, TELEGRAM, ZALO
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
 """The bottom layer: what every package shares, written once. It imports nothing of ours.
 
 * ``channels``: the channels' names (the messaging channels: one list).
+* ``conversation_ids``: ``<channel>:<provider id>`` and back.
 """

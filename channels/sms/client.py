@@ -24,7 +24,8 @@ from bot.privacy import mask_phone
 from channels.errors import ProviderError
 from channels.formatting import sms_parts
 from channels.http import HttpClient
-from channels.identity import strip_prefix
+from core.channels import SMS
+from core.conversation_ids import provider_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 def normalize_phone(phone: str) -> Optional[str]:
     """Vietnamese and international numbers as digits with the country code ("0912 345 678" ->
     "84912345678", "+84912345678" -> "84912345678"); ``None`` when it is not a phone number."""
-    digits = re.sub(r"[\s.\-()]", "", strip_prefix("sms", phone or ""))
+    digits = re.sub(r"[\s.\-()]", "", provider_id(SMS, phone or ""))
     if digits.startswith("+"):
         digits = digits[1:]
     elif digits.startswith("00"):
