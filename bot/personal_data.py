@@ -31,7 +31,6 @@ from typing import Any, Dict, List, Optional, Sequence
 import redis
 from redis.asyncio import Redis as AsyncRedis
 
-from applications.codes import normalize_phone
 from applications.store import StatusStore
 from bot.consent import consent_store
 from bot.settings import load_settings, load_status_settings
@@ -39,6 +38,7 @@ from bot.unanswered import erase_questions, read_unanswered
 from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
 from core import conversation_ids
 from core.channels import SMS
+from core.phone import normalize_phone, vietnamese_phone
 from forms import retention
 
 
@@ -55,7 +55,7 @@ class Subject:
         ids = [sender.strip()] if sender and sender.strip() else []
         normalized = None
         if phone:
-            normalized = normalize_phone(phone)
+            normalized = vietnamese_phone(phone)
             if not normalized:
                 raise ValueError(f"not a Vietnamese phone number: {mask(phone)}")
             ids.append(conversation_ids.conversation_id(SMS, normalized))

@@ -2,4 +2,5 @@
 
 * ``channels``: the channels' names (the messaging channels: one list).
 * ``conversation_ids``: ``<channel>:<provider id>`` and back.
+* ``phone``: one phone-number normaliser (and the Vietnamese-only check on top of it).
 """

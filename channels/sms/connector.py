@@ -41,10 +41,11 @@ from channels.common import (
     with_retries,
 )
 from channels.formatting import keyword_message, option_choice, sms_with_options
-from channels.sms.client import SmsGatewayClient, normalize_phone
+from channels.sms.client import SmsGatewayClient
 from channels.store import ChannelStore
 from core.channels import SMS
 from core.conversation_ids import conversation_id, provider_id
+from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)
 
