@@ -29,11 +29,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from applications.codes import find_code
 from bot import personal_data
 from bot.consent import PURPOSES, consent_store
 from bot.privacy import ERASE_ALL_SLOT, mask
 from bot.settings import load_privacy_settings
+from core.application_codes import find_code
 
 logger = logging.getLogger(__name__)
 

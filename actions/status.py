@@ -22,13 +22,13 @@ from rasa_sdk.types import DomainDict
 from redis.asyncio import Redis
 
 from actions.conversation import latest_entity_values, latest_intent, latest_text
-from applications.codes import find_code, last4, normalize_code
 from applications.guard import QueryGuard
 from applications.render import render_status
 from applications.store import StatusStore
 from bot.privacy import mask
 from bot.settings import StatusSettings, load_settings, load_status_settings
 from bot.text import fold
+from core.application_codes import find_code, last4, normalize_code
 from core.conversation_ids import provider_id
 from core.phone import normalize_phone
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
-from applications.codes import normalize_code
 from applications.statuses import CHO_BO_SUNG, LABELS, TU_CHOI, parse_status
+from core.application_codes import normalize_code
 from core.phone import vietnamese_phone
 
 VIETNAM = timezone(timedelta(hours=7))

@@ -2,5 +2,6 @@
 
 * ``channels``: the channels' names (the messaging channels: one list).
 * ``conversation_ids``: ``<channel>:<provider id>`` and back.
+* ``application_codes``: application codes (mã hồ sơ) as citizens type them.
 * ``phone``: one phone-number normaliser (and the Vietnamese-only check on top of it).
 """
