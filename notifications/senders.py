@@ -74,7 +74,7 @@ def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
 
 def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float,
                parts: Optional[PartsRecord] = None) -> tuple:
-    from channels.formatting import sms_parts
+    from core.message_text import sms_parts
     from channels.sms.client import SmsGatewayClient
 
     client = SmsGatewayClient(base_url, api_key, brandname=brandname, timeout=timeout)

@@ -1,7 +1,7 @@
 """Outbound SMS through a brandname-SMS gateway's HTTP API (aiohttp, no Rasa).
 
 ``SmsGatewayClient.send(phone, text)`` converts the text for SMS (diacritics removed, plain GSM-7, at
-most 3 parts of 160 characters marked "(1/2)", see ``channels.formatting.sms_parts``) and posts each
+most 3 parts of 160 characters marked "(1/2)", see ``core.message_text.sms_parts``) and posts each
 part as ``POST {base_url}/sms/send`` with ``Authorization: Bearer <api key>`` and the JSON body
 ``{"to": "84912345678", "brandname": "...", "text": "...", "ref": "<unique id>"}``; the gateway
 answers 200/202 with ``{"message_id": "..."}``. Phone numbers are normalised to 84xxxxxxxxx
@@ -21,8 +21,8 @@ import aiohttp
 
 from bot.privacy import mask_phone
 from channels.errors import ProviderError
-from channels.formatting import sms_parts
 from channels.http import HttpClient
+from core.message_text import sms_parts
 from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)

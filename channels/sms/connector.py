@@ -40,11 +40,12 @@ from channels.common import (
     webhook_blueprint,
     with_retries,
 )
-from channels.formatting import keyword_message, option_choice, sms_with_options
+from channels.formatting import keyword_message, sms_with_options
 from channels.sms.client import SmsGatewayClient
 from channels.store import ChannelStore
 from core.channels import SMS
 from core.conversation_ids import conversation_id, provider_id
+from core.message_text import option_choice
 from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from telegram.request import HTTPXRequest
 
 from bot.privacy import mask
 from channels.errors import ProviderError
-from channels.formatting import split_message
 from core.channels import TELEGRAM
 from core.conversation_ids import provider_id
+from core.message_text import split_message
 
 logger = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ import aiohttp
 
 from bot.privacy import mask
 from channels.errors import ProviderError
-from channels.formatting import split_message
 from channels.http import HttpClient
 from core.channels import ZALO
 from core.conversation_ids import provider_id
+from core.message_text import split_message
 
 logger = logging.getLogger(__name__)
 

@@ -39,12 +39,13 @@ from channels.common import (
     webhook_blueprint,
     with_retries,
 )
-from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, UNSUBSCRIBE_MESSAGE, keyword_message, numbered_options, option_choice, options_hint
+from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, UNSUBSCRIBE_MESSAGE, keyword_message
 from channels.store import ChannelStore
 from channels.zalo.client import API_BASE, OAUTH_BASE, TEXT_LIMIT, ZaloClient, ZaloError
 from channels.zalo.signature import valid_signature
 from core.channels import ZALO
 from core.conversation_ids import conversation_id, provider_id
+from core.message_text import numbered_options, option_choice, options_hint
 
 logger = logging.getLogger(__name__)
 
