@@ -26,6 +26,7 @@ from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
 from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, parse_item
 from bot.text import search_key
+from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,8 @@ async def _context(request: web.Request) -> Dict[str, Any]:
     context: Dict[str, Any] = {"user": user, "csrf": (request.get("session") or {}).get("csrf", ""), "path": request.path}
     if user is not None:
         context["flashes"] = _pop_flash(request)
-        context["draft_count"] = _redis(request).hlen("kb:drafts")
-        context["inbox_count"] = _redis(request).llen("unanswered")
+        context["draft_count"] = _redis(request).hlen(KNOWLEDGE_DRAFTS)
+        context["inbox_count"] = _redis(request).llen(UNANSWERED)
     return context
 
 

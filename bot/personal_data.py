@@ -35,10 +35,11 @@ from applications.store import StatusStore
 from bot.consent import consent_store
 from bot.settings import load_settings, load_status_settings
 from bot.unanswered import erase_questions, read_unanswered
-from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
+from bot.privacy import mask
 from core import conversation_ids
 from core.channels import SMS
 from core.phone import normalize_phone, vietnamese_phone
+from core.redis_keys import TRACKER_PREFIX
 from forms import retention
 
 
@@ -84,7 +85,7 @@ def _sync_redis() -> Optional[redis.Redis]:
 
 
 def _tracker_events(client: Optional[redis.Redis], sender: str) -> List[Dict[str, Any]]:
-    raw = client.get(REDIS_KEY_PREFIX + sender) if client is not None else None
+    raw = client.get(TRACKER_PREFIX + sender) if client is not None else None
     if not raw:
         return []
     try:
@@ -146,7 +147,7 @@ async def erase(subject: Subject, asked: Sequence[str] = ()) -> Dict[str, int]:
     for sender in subject.sender_ids:
         asked += questions_in(_tracker_events(client, sender))
         if client is not None:
-            counts["conversations"] += int(client.delete(REDIS_KEY_PREFIX + sender))
+            counts["conversations"] += int(client.delete(TRACKER_PREFIX + sender))
         counts["consent"] += consent_store().erase(sender)
         counts["form_files"] += retention.erase_owner(_data_dir(), sender)
     counts["unanswered"] = erase_questions(asked)

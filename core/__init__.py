@@ -5,4 +5,5 @@
 * ``application_codes``: application codes (mã hồ sơ) as citizens type them.
 * ``message_text``: text of outgoing messages: GSM-7, SMS parts, buttons as a numbered list.
 * ``phone``: one phone-number normaliser (and the Vietnamese-only check on top of it).
+* ``redis_keys``: the Redis keys that more than one package reads or writes.
 """

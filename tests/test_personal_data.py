@@ -28,9 +28,10 @@ from bot.consent import ConsentStore, consent_key
 from bot.privacy import ERASE_ALL_SLOT
 from bot.settings import SettingError, load_privacy_settings
 from bot.tracker_store import REDIS_KEY_PREFIX, ErasingRedisTrackerStore
-from bot.unanswered import REDIS_KEY, record_unanswered
+from bot.unanswered import record_unanswered
 from channels.formatting import keyword_message, sms_with_options
 from core.message_text import is_gsm7
+from core.redis_keys import UNANSWERED as REDIS_KEY
 from forms import retention
 from tests.conftest import REDIS_HOST, REDIS_PORT, redis_url_for
 

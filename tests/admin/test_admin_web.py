@@ -16,7 +16,7 @@ from admin import auth
 from admin.app import make_app
 from bot import analytics
 from bot.knowledge.store import KnowledgeStore
-from bot.unanswered import REDIS_KEY
+from core.redis_keys import UNANSWERED as REDIS_KEY
 from tests.admin.helpers import APP_DB, PASSWORDS, Officer, csrf_of
 from tests.conftest import redis_url_for
 
