@@ -93,7 +93,7 @@ def flash(request: web.Request, message: str, kind: str = "ok") -> None:
     if session is None or not token:
         return
     session.setdefault("flash", []).append({"kind": kind, "text": message})
-    key = f"admin:session:{auth._token_key(token)}"
+    key = auth.session_key(token)
     _redis(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
 
 
@@ -102,7 +102,7 @@ def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
     if not session or not session.get("flash"):
         return []
     messages = session.pop("flash")
-    key = f"admin:session:{auth._token_key(request['session_token'])}"
+    key = auth.session_key(request["session_token"])
     _redis(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
     return messages
 
