@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -22,15 +21,14 @@ import redis
 
 from bot.privacy import mask
 from bot.settings import load_privacy_settings, load_settings
+from core.redis_clients import cached_client
 from core.redis_keys import UNANSWERED
 
 logger = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=4)
 def _client(redis_url: str) -> redis.Redis:
-    """One connection pool per Redis URL for the life of the process."""
-    return redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+    return cached_client(redis_url, 2.0)
 
 
 def _record(question: str, reason: str, channel: Optional[str], detail: Optional[Dict[str, Any]]) -> Dict[str, Any]:

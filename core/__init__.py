@@ -6,4 +6,5 @@
 * ``message_text``: text of outgoing messages: GSM-7, SMS parts, buttons as a numbered list.
 * ``phone``: one phone-number normaliser (and the Vietnamese-only check on top of it).
 * ``redis_keys``: the Redis keys that more than one package reads or writes.
+* ``redis_clients``: one cached synchronous Redis client per URL and timeout.
 """
