@@ -45,8 +45,8 @@ from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Senders, build_senders
 from notifications.stream import (
-    ATTEMPTS_PREFIX, CHANNELS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS, GROUP, LOCK_PREFIX,
-    PARTS_PREFIX, stream_key,
+    ATTEMPTS_PREFIX, CHANNEL, CHANNELS, CODE, CREATED_MS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS,
+    EVENT, GROUP, KEY, LOCK_PREFIX, PARTS_PREFIX, RECIPIENT, parse_entry, stream_key,
 )
 
 logger = logging.getLogger("notifications.worker")
@@ -175,8 +175,8 @@ class Worker:
         stream = self.streams[channel]
         if (stream, sid) in self.in_flight:
             return
-        data = {k.decode(): v.decode() for k, v in fields.items()}
-        self.in_flight[(stream, sid)] = data.get("key", "")
+        data = parse_entry(fields)
+        self.in_flight[(stream, sid)] = data.get(KEY, "")
         task = asyncio.create_task(self._guarded(stream, sid, data))
         self.tasks[channel].add(task)
         task.add_done_callback(self.tasks[channel].discard)
@@ -254,7 +254,7 @@ class Worker:
             await pipe.execute()
 
     async def process(self, stream: str, sid: str, data: Dict[str, str]) -> None:
-        key, channel, recipient, code = data["key"], data["channel"], data["recipient"], data["code"]
+        key, channel, recipient, code = data[KEY], data[CHANNEL], data[RECIPIENT], data[CODE]
         done_key = self.prefix + DONE_PREFIX + key
         lock_key = self.prefix + LOCK_PREFIX + key
         if await self.redis.exists(done_key):
@@ -273,7 +273,7 @@ class Worker:
         if send is None:
             await self._dead(stream, sid, data, "no sender configured for this channel", 0)
             return
-        text = notification_text(channel, code, json.loads(data["event"]))
+        text = notification_text(channel, code, json.loads(data[EVENT]))
         rates = self.config.channel_rates or {}
         per_recipient = self.config.recipient_rates or {}
         while True:
@@ -298,7 +298,7 @@ class Worker:
                 await asyncio.sleep(delay)
                 continue
             now_ms = int(time.time() * 1000)
-            await self.redis.set(done_key, json.dumps({"created": int(data.get("created_ms", 0)), "delivered": now_ms,
+            await self.redis.set(done_key, json.dumps({"created": int(data.get(CREATED_MS, 0)), "delivered": now_ms,
                                                        "worker": self.name, "id": sid}), ex=DONE_TTL_SECONDS)
             await self._finish(stream, sid, key, f"{channel}:delivered")
             return
@@ -311,10 +311,10 @@ class Worker:
 
     async def _dead(self, stream: str, sid: str, data: Dict[str, str], error: str, attempts: int) -> None:
         logger.warning("notification %s on %s to the dead-letter stream after %d attempt(s): %s",
-                       sid, data.get("channel"), attempts, mask(error))
+                       sid, data.get(CHANNEL), attempts, mask(error))
         dead = {**data, "error": error[:500], "attempts": str(attempts), "stream_id": sid, "worker": self.name,
                 "failed_ms": str(int(time.time() * 1000))}
-        await self._finish(stream, sid, data["key"], f"{data.get('channel')}:dead", dead)
+        await self._finish(stream, sid, data[KEY], f"{data.get(CHANNEL)}:dead", dead)
 
 
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
