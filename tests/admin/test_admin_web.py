@@ -370,7 +370,7 @@ def test_create_user_command(redis_db) -> None:
 
 
 def test_without_redis_the_workspace_says_so_in_one_line(monkeypatch) -> None:
-    from bot.launcher import start_admin
+    from launcher.assistant import start_admin
 
     monkeypatch.delenv("REDIS_URL", raising=False)
     process, line = start_admin(0)
@@ -383,7 +383,7 @@ def test_without_redis_the_workspace_says_so_in_one_line(monkeypatch) -> None:
 def test_the_run_command_starts_the_workspace(redis_db, monkeypatch, tmp_path) -> None:
     import urllib.request
 
-    from bot.launcher import start_admin, stop
+    from launcher.assistant import start_admin, stop
     from tests.conftest import free_port
 
     redis_db(APP_DB)

@@ -1,4 +1,4 @@
-"""``python -m bot.launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
+"""``python -m launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
 
 Trains the model if its data changed, then starts the action server (``bot.action_server``: 127.0.0.1,
 every call with the shared secret), the Rasa server (``bot.rasa_server``: channels' webhooks only, the
@@ -158,7 +158,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
     parser.add_argument("--port", type=int, default=5005, help="Rasa server (channels' webhooks)")
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
@@ -201,6 +201,3 @@ def main() -> int:
         stop(processes)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
