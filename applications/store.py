@@ -171,6 +171,10 @@ class StatusStore:
             removed += int(gone)
         return removed
 
+    async def is_subscribed(self, code: str, channel: str, recipient: str) -> bool:
+        """Whether ``channel|recipient`` is still among the code's subscribers (the workers ask before sending)."""
+        return bool(await self.redis.sismember(self._key("app", code, "subs"), f"{channel}|{recipient}"))
+
     async def subscribers(self, code: str) -> List[Tuple[str, str]]:
         members = await self.redis.smembers(self._key("app", code, "subs"))
         return sorted(tuple(m.decode().split("|", 1)) for m in members)  # type: ignore[misc]

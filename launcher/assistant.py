@@ -145,7 +145,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
     env = child_environment()
     api = subprocess.Popen([sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     workers = [
-        subprocess.Popen([sys.executable, "-m", "notifications.worker", "--name", f"{socket.gethostname()}-worker-{n}"],
+        subprocess.Popen([sys.executable, "-m", "launcher.notification_worker", "--name", f"{socket.gethostname()}-worker-{n}"],
                          cwd=PROJECT_ROOT, env=env)
         for n in range(1, max(status.workers, 0) + 1)
     ]
@@ -154,7 +154,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
         return [], "  Application status API: did not start; see the log above"
     secret = "" if status.api_secret else " (set STATUS_API_SECRET to accept pushes)"
     return [api, *workers], (f"  Status API:   POST http://localhost:{api_port}/api/status-events{secret}\n"
-                             f"  Notification workers: {len(workers)} (python -m notifications.worker)")
+                             f"  Notification workers: {len(workers)} (python -m launcher.notification_worker)")
 
 
 def main() -> int:
