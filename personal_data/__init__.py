@@ -1,6 +1,7 @@
 """What the assistant holds about one citizen, and its erasure, across every store (one home for
 "export" and "erase"; used by actions/privacy.py, the workspace page and ``python -m
-admin.personal_data``).
+admin.personal_data``). A package of its own because it joins the stores of several packages (bot,
+applications, forms): it sits above them and below the two that use it (actions, admin).
 
 A citizen is named by conversation ids (``telegram:<chat>``, ``zalo:<user>``, ``sms:<84…>``, a web
 chat id) and/or a phone number (which names the SMS conversation ``sms:<84…>`` and the SMS
