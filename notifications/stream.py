@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Dict, Mapping, Union
 
-from core.channels import MESSAGING_CHANNELS as CHANNELS  # one stream each
+from core.channels import MESSAGING_CHANNELS as CHANNELS  # noqa: F401  (one stream each; the workers read them all)
 
 STREAM_PREFIX = "notif:stream:"     # + channel
 GROUP = "notif:workers"
