@@ -7,7 +7,7 @@
   (bot/consent.py) with its time and the notice version; without agreement nothing is collected and
   the assistant goes on answering questions.
 * "xóa dữ liệu của tôi" (SMS ``XOA``) asks for confirmation; on "yes" everything held about this
-  conversation is erased in every store (bot/personal_data.py) and the slot
+  conversation is erased in every store (personal_data/) and the slot
   ``personal_data_erased_at`` makes the tracker store drop the stored conversation.
 * "rút lại sự đồng ý" records the withdrawal and ends the status notifications.
 
@@ -29,11 +29,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from applications.codes import find_code
-from bot import personal_data
 from bot.consent import PURPOSES, consent_store
 from bot.privacy import ERASE_ALL_SLOT, mask
 from bot.settings import load_privacy_settings
+from core.application_codes import find_code
+import personal_data
 
 logger = logging.getLogger(__name__)
 

@@ -22,13 +22,15 @@ from rasa_sdk.types import DomainDict
 from redis.asyncio import Redis
 
 from actions.conversation import latest_entity_values, latest_intent, latest_text
-from applications.codes import find_code, last4, normalize_code, normalize_phone
 from applications.guard import QueryGuard
 from applications.render import render_status
 from applications.store import StatusStore
 from bot.privacy import mask
 from bot.settings import StatusSettings, load_settings, load_status_settings
 from bot.text import fold
+from core.application_codes import find_code, last4, normalize_code
+from core.conversation_ids import provider_id
+from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +57,6 @@ def redis_client(url: str) -> Redis:
 
 def channel_of(tracker: Tracker) -> Text:
     return tracker.get_latest_input_channel() or ""
-
-
-def recipient_of(channel: Text, sender_id: Text) -> Text:
-    """The provider's id of the sender: conversation ids are "telegram:<chat id>", "sms:<84…>"."""
-    prefix = f"{channel}:"
-    return sender_id[len(prefix):] if sender_id.startswith(prefix) else sender_id
 
 
 def is_sms(tracker: Tracker, settings: StatusSettings) -> bool:
@@ -187,7 +183,7 @@ class ActionCheckStatus(Action):
             return _reset()
         app = await StatusStore(redis, settings.key_prefix).get(code) if code else None
         if is_sms(tracker, settings):
-            verified = bool(app and app.phone and app.phone == normalize_phone(recipient_of(channel, tracker.sender_id)))
+            verified = bool(app and app.phone and app.phone == normalize_phone(provider_id(channel, tracker.sender_id)))
         else:
             verified = bool(app and app.phone and app.phone[-4:] == (tracker.get_slot(LAST4_SLOT) or ""))
         if not verified:
@@ -233,7 +229,7 @@ class ActionSubscribeStatus(Action):
             app = await store.get(code)
             recipient = app.phone if app else ""  # SMS notifications go to the application's phone only
         else:
-            recipient = recipient_of(channel, tracker.sender_id)
+            recipient = provider_id(channel, tracker.sender_id)
         if not recipient:
             dispatcher.utter_message(response="utter_status_channel_cannot_notify")
             return [SlotSet(OFFER_SLOT, False)]
@@ -256,7 +252,7 @@ class ActionUnsubscribeStatus(Action):
         if not target or not settings.redis_url:
             dispatcher.utter_message(response="utter_status_unsubscribed_none")
             return [SlotSet(OFFER_SLOT, False)]
-        recipient = recipient_of(channel, tracker.sender_id)
+        recipient = provider_id(channel, tracker.sender_id)
         if target == "sms":
             recipient = normalize_phone(recipient) or recipient
         removed = await StatusStore(redis_client(settings.redis_url), settings.key_prefix).unsubscribe(target, recipient)

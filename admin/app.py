@@ -26,6 +26,7 @@ from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
 from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, parse_item
 from bot.text import search_key
+from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def flash(request: web.Request, message: str, kind: str = "ok") -> None:
     if session is None or not token:
         return
     session.setdefault("flash", []).append({"kind": kind, "text": message})
-    key = f"admin:session:{auth._token_key(token)}"
+    key = auth.session_key(token)
     _redis(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
 
 
@@ -101,7 +102,7 @@ def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
     if not session or not session.get("flash"):
         return []
     messages = session.pop("flash")
-    key = f"admin:session:{auth._token_key(request['session_token'])}"
+    key = auth.session_key(request["session_token"])
     _redis(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
     return messages
 
@@ -119,8 +120,8 @@ async def _context(request: web.Request) -> Dict[str, Any]:
     context: Dict[str, Any] = {"user": user, "csrf": (request.get("session") or {}).get("csrf", ""), "path": request.path}
     if user is not None:
         context["flashes"] = _pop_flash(request)
-        context["draft_count"] = _redis(request).hlen("kb:drafts")
-        context["inbox_count"] = _redis(request).llen("unanswered")
+        context["draft_count"] = _redis(request).hlen(KNOWLEDGE_DRAFTS)
+        context["inbox_count"] = _redis(request).llen(UNANSWERED)
     return context
 
 

@@ -5,6 +5,10 @@ HttpOnly, SameSite=Strict cookie; the session itself (user, role, CSRF token) li
 sliding expiry. Login attempts are limited per account and per client address: after
 ``MAX_FAILURES`` failures in ``LOCK_SECONDS`` further attempts are refused (HTTP 429) for the rest of
 that window, even with the right password. Addresses are kept only as a hash.
+
+Keys: ``admin:users`` (set of names), ``admin:user:{name}``, ``admin:session:{sha256 of the token}``
+(``session_key``: the workspace rewrites a session's flash messages through it),
+``admin:fail:user:{name}`` and ``admin:fail:addr:{address hash}``.
 """
 
 from __future__ import annotations
@@ -129,8 +133,13 @@ def check_password(client: Any, username: str, password: str, address: str) -> O
 def new_session(client: Any, user: User) -> str:
     token = secrets.token_urlsafe(32)
     data = {"user": user.username, "csrf": secrets.token_urlsafe(32), "created": now_iso()}
-    client.set(f"admin:session:{_token_key(token)}", json.dumps(data), ex=SESSION_SECONDS)
+    client.set(session_key(token), json.dumps(data), ex=SESSION_SECONDS)
     return token
+
+
+def session_key(token: str) -> str:
+    """The Redis key of a session: ``admin:session:{sha256 of the token}`` (the token itself is never stored)."""
+    return f"admin:session:{_token_key(token)}"
 
 
 def _token_key(token: str) -> str:
@@ -140,7 +149,7 @@ def _token_key(token: str) -> str:
 def load_session(client: Any, token: Optional[str]) -> Optional[Dict[str, Any]]:
     if not token or len(token) > 100:
         return None
-    key = f"admin:session:{_token_key(token)}"
+    key = session_key(token)
     raw = client.get(key)
     if raw is None:
         return None
@@ -150,7 +159,7 @@ def load_session(client: Any, token: Optional[str]) -> Optional[Dict[str, Any]]:
 
 def end_session(client: Any, token: Optional[str]) -> None:
     if token:
-        client.delete(f"admin:session:{_token_key(token)}")
+        client.delete(session_key(token))
 
 
 def same_token(expected: Optional[str], given: Optional[str]) -> bool:

@@ -22,7 +22,7 @@ from sklearn.metrics.pairwise import linear_kernel
 
 from bot.knowledge.faq_search import faq_features
 from bot.text import search_key
-from bot.unanswered import REDIS_KEY
+from core.redis_keys import UNANSWERED
 
 THRESHOLD = 0.5
 READ_LIMIT = 2000
@@ -79,7 +79,7 @@ def _group_id(text: str) -> str:
 
 def groups(client: Any, threshold: float = THRESHOLD) -> List[Group]:
     """Groups of unanswered questions, the largest first."""
-    raw_entries = client.lrange(REDIS_KEY, 0, READ_LIMIT - 1)
+    raw_entries = client.lrange(UNANSWERED, 0, READ_LIMIT - 1)
     records: List[Dict[str, Any]] = []
     raws: List[bytes] = []
     for raw in raw_entries:
@@ -130,7 +130,7 @@ def resolve(client: Any, group: Group, how: str, user: str) -> int:
     """Remove the group's records from the inbox; returns how many were removed."""
     pipe = client.pipeline()
     for raw in group.raw:
-        pipe.lrem(REDIS_KEY, 1, raw)
+        pipe.lrem(UNANSWERED, 1, raw)
     pipe.lpush(RESOLVED_KEY, json.dumps({"group": group.title, "count": group.count, "how": how, "by": user}, ensure_ascii=False))
     pipe.ltrim(RESOLVED_KEY, 0, 9999)
     results = pipe.execute()

@@ -1,5 +1,5 @@
 """The officers' tool for a citizen's personal data at the desk: export or erase what the assistant
-holds about a conversation id or a phone number (bot/personal_data.py does the work).
+holds about a conversation id or a phone number (the personal_data package does the work).
 
 Workspace (reviewer role only; an editor gets 403 and the attempt is audited):
   GET  /personal-data          the request form
@@ -26,11 +26,11 @@ from typing import Any, Dict, Optional
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot import personal_data
 from bot.knowledge.store import KnowledgeStore
 from bot.privacy import mask
 from bot.settings import load_privacy_settings, load_settings
 from forms import retention
+import personal_data
 
 
 def describe(subject: personal_data.Subject) -> str:

@@ -1,1 +1,1 @@
-"""Application status (tình trạng hồ sơ): codes, the Redis status store, the ingestion API and bulk import."""
+"""Application status (tình trạng hồ sơ): the Redis status store (codes: ``core.application_codes``), the ingestion API and bulk import."""

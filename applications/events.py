@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
-from applications.codes import normalize_code, normalize_phone
 from applications.statuses import CHO_BO_SUNG, LABELS, TU_CHOI, parse_status
+from core.application_codes import normalize_code
+from core.phone import vietnamese_phone
 
 VIETNAM = timezone(timedelta(hours=7))
 _EVENT_ID = re.compile(r"^[\w.:\-]{1,128}$")
@@ -101,7 +102,7 @@ def parse_event(payload: Any) -> StatusEvent:
         errors.append("event_time: required, ISO 8601 such as 2025-03-15T10:20:00+07:00")
     phone = None
     if payload.get("phone") not in (None, ""):
-        phone = normalize_phone(str(payload.get("phone")))
+        phone = vietnamese_phone(str(payload.get("phone")))
         if not phone:
             errors.append("phone: not a Vietnamese phone number")
     appointment = None

@@ -11,9 +11,10 @@ Keys (``prefix`` defaults to ""):
 A status change is applied by one Lua script, atomically: the event id is recorded, the event joins
 the history, the current status moves only if the event is newer than the current one (event time,
 then event id, decide), and one notification per subscriber is appended to the notification stream
-in the same step (on the channel's stream ``notif:stream:{channel}``), so a status change can never be
-stored without its notifications or vice versa. (The stream names are computed in the script: one
-Redis, not Redis Cluster.)
+in the same step (on the channel's stream ``notif:stream:{channel}``, in the entry format that
+``notifications.stream`` owns: its ``APPEND_LUA``), so a status change can never be stored without its
+notifications or vice versa. (The stream names are computed in the script: one Redis, not Redis
+Cluster.)
 
 Retention (``STATUS_RETENTION_DAYS``, bot/settings.py): every applied change sets the EXPIRE of the
 application's hash, history and subscriber set to that time (counted from when the change arrived,
@@ -32,11 +33,11 @@ from redis.asyncio import Redis
 from applications.events import StatusEvent
 from bot.privacy import mask_phone
 from bot.settings import load_privacy_settings
-from notifications.stream import STREAM_MAXLEN, STREAM_PREFIX, stream_key
+from notifications.stream import APPEND_LUA, STREAM_MAXLEN, STREAM_PREFIX, stream_key
 
 EVENT_TTL_SECONDS = 90 * 24 * 3600
 
-_APPLY = """
+_APPLY = APPEND_LUA + """
 local event_id, event_time, history, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local maxlen, stream_prefix, n_static = ARGV[5], ARGV[6], tonumber(ARGV[7])
 if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ttl) then return 'duplicate' end
@@ -59,10 +60,8 @@ redis.call('HSET', KEYS[1], unpack(fields))
 local code = redis.call('HGET', KEYS[1], 'code')
 for _, sub in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   local sep = string.find(sub, '|', 1, true)
-  local channel = string.sub(sub, 1, sep - 1)
-  redis.call('XADD', stream_prefix .. channel, 'MAXLEN', '~', maxlen, '*',
-    'key', event_id .. '|' .. sub, 'channel', channel, 'recipient', string.sub(sub, sep + 1),
-    'code', code, 'event', history, 'created_ms', now_ms)
+  append_notification(stream_prefix, maxlen, event_id, string.sub(sub, 1, sep - 1), string.sub(sub, sep + 1),
+    code, history, now_ms)
 end
 return 'applied'
 """
@@ -171,6 +170,10 @@ class StatusStore:
                 gone, _ = await pipe.execute()
             removed += int(gone)
         return removed
+
+    async def is_subscribed(self, code: str, channel: str, recipient: str) -> bool:
+        """Whether ``channel|recipient`` is still among the code's subscribers (the workers ask before sending)."""
+        return bool(await self.redis.sismember(self._key("app", code, "subs"), f"{channel}|{recipient}"))
 
     async def subscribers(self, code: str) -> List[Tuple[str, str]]:
         members = await self.redis.smembers(self._key("app", code, "subs"))

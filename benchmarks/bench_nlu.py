@@ -122,7 +122,7 @@ def percentile(values: List[float], fraction: float) -> float:
 def measure_latency(turns: int, concurrent: int) -> Dict[str, Dict[str, float]]:
     import aiohttp
 
-    from bot.launcher import start_assistant, stop
+    from launcher.assistant import start_assistant, stop
     from bot.training import ensure_model
     from channels.webchat import session as webchat_session
     from tests.conftest import free_port

@@ -3,7 +3,7 @@
 
 10,000 status changes (5 for each of 2,000 applications) pushed through the signed ingestion API,
 2,000 subscribers spread over Telegram, Zalo and SMS, delivered by worker processes
-(``python -m notifications.worker``) through the real provider clients to the fake providers of
+(``python -m launcher.notification_worker``) through the real provider clients to the fake providers of
 tests/fakes, which answer 10% 5xx, 5% 429 (Retry-After: 1) and 2% timeouts (they hang; nothing is
 delivered). One worker is SIGKILLed mid-run and restarted. Reports delivered, duplicates seen by the
 fakes, lost, dead letters, throughput against the configured rate limits and the latency from the
@@ -37,13 +37,13 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
+from core.channels import MESSAGING_CHANNELS as CHANNELS  # noqa: E402
 from applications.statuses import LABELS  # noqa: E402
 from applications.store import StatusStore  # noqa: E402
 from notifications.stream import DEAD_LETTER_KEY, DONE_PREFIX, GROUP, stream_key  # noqa: E402
 from notifications.worker import STATS_KEY  # noqa: E402
 from tests.notifications.harness import Pipeline, status_changes  # noqa: E402
 
-CHANNELS = ("telegram", "zalo", "sms")
 STATUSES = ("moi_tiep_nhan", "dang_xu_ly", "cho_bo_sung", "cho_tra_ket_qua", "da_tra_ket_qua")
 
 
@@ -238,7 +238,7 @@ def main() -> int:
            f"in batches of 200 as fast as possible (all pushed in {pushed:.1f} s, i.e. a burst)."),
         f"- {args.applications:,} subscribers, one per application, a third each on Telegram, Zalo and SMS: "
         f"{expected:,} notifications expected.",
-        f"- {args.workers} worker processes (`python -m notifications.worker`), each reading the three channel "
+        f"- {args.workers} worker processes (`python -m launcher.notification_worker`), each reading the three channel "
         f"streams with {args.concurrency} notifications in flight per channel, real provider clients (channels/) "
         "against the fakes of tests/fakes (loopback).",
         f"- Faults injected by every fake on its send endpoint: {args.p_5xx:.0%} 5xx, {args.p_429:.0%} 429 "

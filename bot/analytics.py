@@ -20,24 +20,18 @@ import logging
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from bot.settings import load_settings
+from core.redis_clients import cached_client
 
 logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 400
 FALLBACK_RESPONSES = {"utter_dont_know"}
 NOT_FOUND_RESPONSES = {"utter_ask_which_procedure"}
-_clients: Dict[str, Any] = {}
 
 
 def _client() -> Any:
     url = load_settings().redis_url
-    if not url:
-        return None
-    if url not in _clients:
-        import redis
-
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-    return _clients[url]
+    return cached_client(url, 1.0) if url else None
 
 
 def today() -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
 from typing import Any, Dict, Optional
 
 import redis
 
 from bot.settings import load_privacy_settings, load_settings
+from core.redis_clients import cached_client
 
 PURPOSES = ("form", "status")
 KEY_PREFIX = "consent:"
@@ -27,11 +27,6 @@ KEY_PREFIX = "consent:"
 
 def consent_key(sender_id: str) -> str:
     return KEY_PREFIX + sender_id
-
-
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 class ConsentStore:
@@ -90,7 +85,7 @@ def consent_store() -> ConsentStore:
     global _memory_store
     url = load_settings().redis_url
     if url:
-        return ConsentStore(_client(url))
+        return ConsentStore(cached_client(url, 2.0))
     if _memory_store is None:
         _memory_store = ConsentStore()
     return _memory_store

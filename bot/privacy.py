@@ -14,9 +14,6 @@ ERASE_SLOT = "form_erase_from"
 # The slot whose setting erases the whole stored conversation before it ("xóa dữ liệu của tôi", set by
 # actions/privacy.py, applied by bot/tracker_store.py).
 ERASE_ALL_SLOT = "personal_data_erased_at"
-# Where the Redis tracker store keeps a conversation: our prefix "tracker", then Rasa's own "tracker:"
-# (bot/runtime.py), then the conversation id.
-TRACKER_KEY_PREFIX = "tracker:tracker:"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)[\s.]?(?:\d[\s.]?){8,10}(?!\w)")

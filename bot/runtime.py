@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bot.settings import Settings, load_privacy_settings
+from core.channels import MESSAGING_CHANNELS, SMS, TELEGRAM, ZALO
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +66,9 @@ def write_endpoints(settings: Settings, action_url: str, path: Path) -> str:
 # --- messaging channels (credentials.yml) ---------------------------------------------------------
 
 CONNECTORS = {
-    "telegram": "channels.telegram.connector.TelegramInput",
-    "zalo": "channels.zalo.connector.ZaloInput",
-    "sms": "channels.sms.connector.SmsInput",
+    TELEGRAM: "channels.telegram.connector.TelegramInput",
+    ZALO: "channels.zalo.connector.ZaloInput",
+    SMS: "channels.sms.connector.SmsInput",
 }
 
 
@@ -108,7 +109,7 @@ def channel_credentials(settings: Settings) -> Tuple[Dict[str, Any], List[str]]:
     channels = settings.channels
     config: Dict[str, Any] = {WEBCHAT_CONNECTOR: webchat_credentials()}
     lines: List[str] = []
-    for name in CONNECTORS:
+    for name in MESSAGING_CHANNELS:
         missing = _missing_channel_settings(name, channels)
         if missing:
             lines.append(f"Channel {name}: disabled ({', '.join(missing)} not set)")

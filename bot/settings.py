@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from core.channels import MESSAGING_CHANNELS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -156,7 +158,7 @@ def _pairs(raw: str) -> dict:
 
 
 def load_status_settings() -> StatusSettings:
-    channels = ("telegram", "zalo", "sms")
+    channels = MESSAGING_CHANNELS
     return StatusSettings(
         redis_url=os.environ.get("REDIS_URL") or None,
         key_prefix=os.environ.get("STATUS_KEY_PREFIX", ""),

@@ -25,13 +25,14 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT, TRACKER_KEY_PREFIX
+from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT
 from bot.settings import load_privacy_settings
+from core.redis_keys import TRACKER_PREFIX
 
 ERASED = "[đã xóa]"
 # Slots whose values say nothing about the citizen and which the form machinery reads back.
 KEPT_SLOTS = {ERASE_SLOT, ERASE_ALL_SLOT, "requested_slot"}
-REDIS_KEY_PREFIX = TRACKER_KEY_PREFIX
+REDIS_KEY_PREFIX = TRACKER_PREFIX  # core.redis_keys: personal_data reads and deletes these keys too
 
 
 def after_last_erasure(tracker: DialogueStateTracker, slots: Any) -> Optional[DialogueStateTracker]:

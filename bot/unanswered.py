@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -22,16 +21,14 @@ import redis
 
 from bot.privacy import mask
 from bot.settings import load_privacy_settings, load_settings
+from core.redis_clients import cached_client
+from core.redis_keys import UNANSWERED
 
 logger = logging.getLogger(__name__)
 
-REDIS_KEY = "unanswered"
 
-
-@lru_cache(maxsize=4)
 def _client(redis_url: str) -> redis.Redis:
-    """One connection pool per Redis URL for the life of the process."""
-    return redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+    return cached_client(redis_url, 2.0)
 
 
 def _record(question: str, reason: str, channel: Optional[str], detail: Optional[Dict[str, Any]]) -> Dict[str, Any]:
@@ -59,10 +56,10 @@ def prune(client: redis.Redis) -> int:
     """Drop the records older than the retention time from the list's old end; how many went."""
     cutoff, removed = _cutoff(), 0
     while True:
-        oldest = client.lindex(REDIS_KEY, -1)
+        oldest = client.lindex(UNANSWERED, -1)
         if oldest is None or not _too_old(oldest.decode(), cutoff):
             return removed
-        client.rpop(REDIS_KEY)
+        client.rpop(UNANSWERED)
         removed += 1
 
 
@@ -85,13 +82,13 @@ def erase_questions(questions: List[str]) -> int:
     removed = 0
     if settings.redis_url:
         client = _client(settings.redis_url)
-        for raw in client.lrange(REDIS_KEY, 0, -1):
+        for raw in client.lrange(UNANSWERED, 0, -1):
             try:
                 question = json.loads(raw).get("question")
             except ValueError:
                 continue
             if question in masked:
-                removed += int(client.lrem(REDIS_KEY, 0, raw))
+                removed += int(client.lrem(UNANSWERED, 0, raw))
     path = settings.data_dir / "unanswered.jsonl"
     if path.exists():
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -110,8 +107,8 @@ def record_unanswered(
     try:
         if settings.redis_url:
             client = _client(settings.redis_url)
-            client.lpush(REDIS_KEY, entry)
-            client.expire(REDIS_KEY, load_privacy_settings().unanswered_seconds)
+            client.lpush(UNANSWERED, entry)
+            client.expire(UNANSWERED, load_privacy_settings().unanswered_seconds)
             prune(client)
             return
     except Exception as error:  # Redis down: fall back to the file, say so once per record
@@ -128,7 +125,7 @@ def read_unanswered(limit: int = 1000) -> List[Dict[str, Any]]:
     entries: List[str] = []
     if settings.redis_url:
         try:
-            entries = [e.decode() for e in _client(settings.redis_url).lrange(REDIS_KEY, 0, limit - 1)]
+            entries = [e.decode() for e in _client(settings.redis_url).lrange(UNANSWERED, 0, limit - 1)]
         except Exception as error:
             logger.warning("cannot read unanswered questions from Redis: %s", error.__class__.__name__)
     path: Path = settings.data_dir / "unanswered.jsonl"

@@ -18,10 +18,7 @@ from redis.asyncio import Redis
 
 from bot.privacy import mask
 from bot.settings import load_status_settings
-from notifications.stream import ATTEMPTS_PREFIX, DEAD_LETTER_KEY, STREAM_MAXLEN, stream_key
-
-KEEP = ("key", "channel", "recipient", "code", "event", "created_ms")
-
+from notifications.stream import ATTEMPTS_PREFIX, DEAD_LETTER_KEY, ENTRY_FIELDS, STREAM_MAXLEN, stream_key
 
 async def dead_letters(redis: Redis, limit: int = 50, prefix: str = "") -> List[Tuple[str, Dict[str, str]]]:
     entries = await redis.xrevrange(prefix + DEAD_LETTER_KEY, count=limit)
@@ -32,7 +29,7 @@ async def requeue(redis: Redis, limit: int = 1000, prefix: str = "") -> int:
     moved = 0
     for entry_id, fields in reversed(await dead_letters(redis, limit, prefix)):
         async with redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(stream_key(fields["channel"], prefix), {k: fields[k] for k in KEEP if k in fields}, maxlen=STREAM_MAXLEN)
+            pipe.xadd(stream_key(fields["channel"], prefix), {k: fields[k] for k in ENTRY_FIELDS if k in fields}, maxlen=STREAM_MAXLEN)
             pipe.delete(prefix + ATTEMPTS_PREFIX + fields["key"])
             pipe.xdel(prefix + DEAD_LETTER_KEY, entry_id)
             await pipe.execute()

@@ -20,6 +20,7 @@ from typing import Awaitable, Callable, Dict, List, Optional
 
 from bot.settings import ChannelSettings, load_channel_settings
 from channels.errors import ProviderError
+from core.phone import normalize_phone
 from notifications.parts import MemoryParts, PartsRecord
 
 Send = Callable[[str, str, str], Awaitable[None]]
@@ -73,8 +74,8 @@ def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
 
 def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float,
                parts: Optional[PartsRecord] = None) -> tuple:
-    from channels.formatting import sms_parts
-    from channels.sms.client import SmsGatewayClient, normalize_phone
+    from core.message_text import sms_parts
+    from channels.sms.client import SmsGatewayClient
 
     client = SmsGatewayClient(base_url, api_key, brandname=brandname, timeout=timeout)
     record = parts or MemoryParts()

@@ -1,4 +1,10 @@
-"""Notification worker: ``python -m notifications.worker [--name NAME]``; run several, as separate processes.
+"""Notification worker: one process of the consumer group; run several, as separate processes
+(``python -m launcher.notification_worker [--name NAME]`` starts one, wired).
+
+The worker owns delivery, not what a notification says nor who wants it: its entry point gives it
+``render(code, event, short=False)`` (the text; ``short`` for SMS) and ``subscriptions`` (``Subscriptions``:
+whether a recipient is still subscribed to a code, asked before sending; ``unsubscribe``, for a
+recipient the provider refuses with 403).
 
 Every worker is a consumer of the group ``notif:workers`` on each channel's stream ``notif:stream:{channel}``
 (one reader per channel and ``concurrency`` notifications in flight per channel, so a slow or failing
@@ -20,33 +26,29 @@ provider never holds up the others):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
-import os
 import random
 import signal
-import socket
 import time
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Protocol, Set, Tuple
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from applications.render import render_notification
 from bot.privacy import mask
-from bot.settings import StatusSettings, load_status_settings
+from bot.settings import StatusSettings
 from channels.errors import ProviderError
 from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Senders, build_senders
 from notifications.stream import (
-    ATTEMPTS_PREFIX, CHANNELS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS, GROUP, LOCK_PREFIX,
-    PARTS_PREFIX, stream_key,
+    ATTEMPTS_PREFIX, CHANNEL, CHANNELS, CODE, CREATED_MS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS,
+    EVENT, GROUP, KEY, LOCK_PREFIX, PARTS_PREFIX, RECIPIENT, parse_entry, stream_key,
 )
 
 logger = logging.getLogger("notifications.worker")
@@ -86,8 +88,15 @@ def backoff(attempt: int, base: float, cap: float, retry_after: Optional[float] 
     return delay
 
 
-def notification_text(channel: str, code: str, event: Dict) -> str:
-    return render_notification(code, event, short=(channel == "sms"))
+Render = Callable[..., str]  # render(code, event, short=False) -> the notification's text
+
+
+class Subscriptions(Protocol):
+    """Who still wants a notification (the status store is one)."""
+
+    async def is_subscribed(self, code: str, channel: str, recipient: str) -> bool: ...
+
+    async def unsubscribe(self, channel: str, recipient: str) -> int: ...
 
 
 async def ensure_group(redis: Redis, prefix: str = "", channels: Iterable[str] = CHANNELS) -> None:
@@ -104,9 +113,11 @@ class Worker:
     slow or failing provider never takes the slots of the others."""
 
     def __init__(self, redis: Redis, senders: Senders, name: str, config: WorkerConfig, prefix: str = "",
-                 channels: Iterable[str] = CHANNELS) -> None:
+                 channels: Iterable[str] = CHANNELS, *, render: Render, subscriptions: Subscriptions) -> None:
         self.redis = redis
         self.senders = senders
+        self.render = render
+        self.subscriptions = subscriptions
         self.name = name
         self.config = config
         self.prefix = prefix
@@ -175,8 +186,8 @@ class Worker:
         stream = self.streams[channel]
         if (stream, sid) in self.in_flight:
             return
-        data = {k.decode(): v.decode() for k, v in fields.items()}
-        self.in_flight[(stream, sid)] = data.get("key", "")
+        data = parse_entry(fields)
+        self.in_flight[(stream, sid)] = data.get(KEY, "")
         task = asyncio.create_task(self._guarded(stream, sid, data))
         self.tasks[channel].add(task)
         task.add_done_callback(self.tasks[channel].discard)
@@ -254,14 +265,13 @@ class Worker:
             await pipe.execute()
 
     async def process(self, stream: str, sid: str, data: Dict[str, str]) -> None:
-        key, channel, recipient, code = data["key"], data["channel"], data["recipient"], data["code"]
+        key, channel, recipient, code = data[KEY], data[CHANNEL], data[RECIPIENT], data[CODE]
         done_key = self.prefix + DONE_PREFIX + key
         lock_key = self.prefix + LOCK_PREFIX + key
         if await self.redis.exists(done_key):
             await self._finish(stream, sid, key, f"{channel}:already_done")
             return
-        member = f"{channel}|{recipient}"
-        if not await self.redis.sismember(self.prefix + f"app:{code}:subs", member):
+        if not await self.subscriptions.is_subscribed(code, channel, recipient):
             await self._finish(stream, sid, key, f"{channel}:unsubscribed")
             return
         if not await self.redis.set(lock_key, self.name, nx=True, px=int(self.config.claim_idle * 1000)):
@@ -273,7 +283,7 @@ class Worker:
         if send is None:
             await self._dead(stream, sid, data, "no sender configured for this channel", 0)
             return
-        text = notification_text(channel, code, json.loads(data["event"]))
+        text = self.render(code, json.loads(data[EVENT]), short=(channel == "sms"))
         rates = self.config.channel_rates or {}
         per_recipient = self.config.recipient_rates or {}
         while True:
@@ -298,30 +308,30 @@ class Worker:
                 await asyncio.sleep(delay)
                 continue
             now_ms = int(time.time() * 1000)
-            await self.redis.set(done_key, json.dumps({"created": int(data.get("created_ms", 0)), "delivered": now_ms,
+            await self.redis.set(done_key, json.dumps({"created": int(data.get(CREATED_MS, 0)), "delivered": now_ms,
                                                        "worker": self.name, "id": sid}), ex=DONE_TTL_SECONDS)
             await self._finish(stream, sid, key, f"{channel}:delivered")
             return
 
     async def _drop_subscriber(self, channel: str, recipient: str) -> None:
-        from applications.store import StatusStore
-
-        removed = await StatusStore(self.redis, self.prefix).unsubscribe(channel, recipient)
+        removed = await self.subscriptions.unsubscribe(channel, recipient)
         logger.warning("%s refused %s (403): %d subscription(s) ended", channel, mask(recipient), removed)
 
     async def _dead(self, stream: str, sid: str, data: Dict[str, str], error: str, attempts: int) -> None:
         logger.warning("notification %s on %s to the dead-letter stream after %d attempt(s): %s",
-                       sid, data.get("channel"), attempts, mask(error))
+                       sid, data.get(CHANNEL), attempts, mask(error))
         dead = {**data, "error": error[:500], "attempts": str(attempts), "stream_id": sid, "worker": self.name,
                 "failed_ms": str(int(time.time() * 1000))}
-        await self._finish(stream, sid, data["key"], f"{data.get('channel')}:dead", dead)
+        await self._finish(stream, sid, data[KEY], f"{data.get(CHANNEL)}:dead", dead)
 
 
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
-                     channels: Iterable[str] = CHANNELS) -> None:
+                     channels: Iterable[str] = CHANNELS, *, render: Render,
+                     subscriptions: Callable[[Redis], Subscriptions]) -> None:
+    """Run one worker until SIGTERM/SIGINT; ``subscriptions`` is made on the worker's Redis client."""
     redis = Redis.from_url(redis_url)
     senders = build_senders(timeout=config.send_timeout, parts=RedisParts(redis, prefix))
-    worker = Worker(redis, senders, name, config, prefix, channels)
+    worker = Worker(redis, senders, name, config, prefix, channels, render=render, subscriptions=subscriptions(redis))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
@@ -333,22 +343,3 @@ async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: st
         await senders.close()
         await redis.close()
 
-
-def main() -> None:
-    settings = load_status_settings()
-    parser = argparse.ArgumentParser(description="A notification worker (one process of the consumer group)")
-    parser.add_argument("--name", default=f"{socket.gethostname()}-{os.getpid()}", help="consumer name")
-    parser.add_argument("--redis-url", default=settings.redis_url)
-    parser.add_argument("--concurrency", type=int, default=settings.concurrency)
-    args = parser.parse_args()
-    if not args.redis_url:
-        raise SystemExit("REDIS_URL is not set: notifications need Redis")
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    config = WorkerConfig.from_settings(settings)
-    config.concurrency = args.concurrency
-    channels = list(dict.fromkeys([*CHANNELS, *settings.subscribe_channels.values()]))
-    asyncio.run(run_worker(args.redis_url, args.name, config, settings.key_prefix, channels))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,7 @@
 """Security probe: start the whole product the way ``bash scripts/run`` does and attack every port.
 
 ``python scripts/security_probe.py [--redis-url redis://127.0.0.1:6379/9]`` (exit 0: every check
-passed; 1: one failed, each check printed as PASS/FAIL). It runs ``python -m bot.launcher`` with
+passed; 1: one failed, each check printed as PASS/FAIL). It runs ``python -m launcher`` with
 REDIS_URL set (so the officers' workspace and the status API start too), the default security
 settings (no RASA_API_TOKEN: Rasa's HTTP API off) and a status API secret, then checks:
 
@@ -35,7 +35,7 @@ from typing import Dict, List, Optional, Set, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.launcher import wait_http  # noqa: E402
+from launcher.assistant import wait_http  # noqa: E402
 
 FOREIGN_ORIGIN = "https://attacker.example"
 
@@ -138,7 +138,7 @@ def run(redis_url: str) -> int:
     env.update({"REDIS_URL": redis_url, "DATA_DIR": data_dir, "STATUS_API_SECRET": "probe-status-secret-0123456789",
                 "NOTIFY_WORKERS": "1", "PYTHONPATH": str(ROOT),
                 "RASA_CORS_ORIGINS": f"http://localhost:{ports['web']}"})
-    command = [sys.executable, "-m", "bot.launcher", "--port", str(ports["rasa"]), "--actions-port", str(ports["actions"]),
+    command = [sys.executable, "-m", "launcher", "--port", str(ports["rasa"]), "--actions-port", str(ports["actions"]),
                "--web-port", str(ports["web"]), "--admin-port", str(ports["admin"]), "--status-port", str(ports["status"])]
     product = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     probe = Probe()

@@ -23,7 +23,7 @@ import redis
 import requests
 from redis.asyncio import Redis as AsyncRedis
 
-from bot.launcher import start_assistant, stop
+from launcher.assistant import start_assistant, stop
 from bot.training import ensure_model
 
 REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")

@@ -23,14 +23,16 @@ from actions.forms import ActionStartForm
 from actions.privacy import ActionPrivacyReply, ActionStatusConsent, current_version
 from applications.events import parse_event
 from applications.store import StatusStore
-from bot import personal_data
 from bot.consent import ConsentStore, consent_key
 from bot.privacy import ERASE_ALL_SLOT
 from bot.settings import SettingError, load_privacy_settings
 from bot.tracker_store import REDIS_KEY_PREFIX, ErasingRedisTrackerStore
-from bot.unanswered import REDIS_KEY, record_unanswered
-from channels.formatting import is_gsm7, keyword_message, sms_with_options
+from bot.unanswered import record_unanswered
+from channels.formatting import keyword_message, sms_with_options
+from core.message_text import is_gsm7
+from core.redis_keys import UNANSWERED as REDIS_KEY
 from forms import retention
+import personal_data
 from tests.conftest import REDIS_HOST, REDIS_PORT, redis_url_for
 
 DB = 12

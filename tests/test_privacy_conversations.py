@@ -10,8 +10,8 @@ import pytest
 import redis
 
 from bot.consent import consent_key
-from bot.privacy import TRACKER_KEY_PREFIX
 from bot.settings import load_privacy_settings
+from core.redis_keys import TRACKER_PREFIX as TRACKER_KEY_PREFIX
 from tests.conftest import ASSISTANT_REDIS_DB, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.slow

@@ -77,7 +77,7 @@ def test_an_unusable_security_setting_is_a_clear_error_naming_it(environ, variab
 
 
 def test_the_launcher_generates_missing_secrets_per_run_and_keeps_configured_ones():
-    from bot.launcher import run_secrets
+    from launcher.assistant import run_secrets
 
     first, second = run_secrets({}), run_secrets({})
     assert first["ACTION_SERVER_SECRET"] != second["ACTION_SERVER_SECRET"]

@@ -38,7 +38,7 @@ from bot.answering.find import labels
 from bot.answering.types import Asked, Button, Findings, Reply
 from bot.knowledge.model import Procedure
 from bot.knowledge.render import date_vn
-from channels.formatting import numbered_options, options_hint, sms_parts, to_gsm7
+from core.message_text import numbered_options, options_hint, sms_parts, to_gsm7
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain" / "core.yml"
 MAX_WHICH = 3

@@ -35,6 +35,7 @@ import yaml
 
 from bot.knowledge.loader import KnowledgeBase, Problem, load_knowledge
 from bot.knowledge.model import FaqEntry, Procedure
+from core.redis_keys import KNOWLEDGE_DRAFTS
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ MODELS = {"procedures": Procedure, "faq": FaqEntry}
 KEY_VERSION = "kb:version"
 KEY_SNAPSHOT = "kb:snapshot:{}"
 KEY_HISTORY = "kb:history"
-KEY_DRAFTS = "kb:drafts"
+KEY_DRAFTS = KNOWLEDGE_DRAFTS  # core.redis_keys: the workspace counts the drafts
 KEY_AUDIT = "kb:audit"
 KEY_LOCK = "kb:lock"
 AUDIT_KEEP = 10000

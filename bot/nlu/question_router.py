@@ -9,7 +9,7 @@ For each message, in order:
 1. Only intent ``check_status`` is considered (``ask_legal_basis`` read from "theo quy định" already
    reaches the answer path, where stage 1 finds the aspect from the question itself).
 2. The message must name a procedure (entity ``procedure`` from ProcedureEntityExtractor).
-3. It must carry no application code (``applications.codes.find_code``) and none of the status
+3. It must carry no application code (``core.application_codes.find_code``) and none of the status
    markers of ``status_markers.yml`` ("đến đâu rồi", "xong chưa", "mã hồ sơ"…), compared folded.
 Then the intent becomes ``ask_overview`` (same confidence; the original is kept as
 ``routed_from``), which the rules send to ``action_answer_procedure``.
@@ -29,8 +29,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from applications.codes import find_code
 from bot.text import search_key
+from core.application_codes import find_code
 
 MARKERS_FILE = Path(__file__).resolve().parent / "status_markers.yml"
 ROUTED_INTENT = "ask_overview"

@@ -1,11 +1,11 @@
 """Outbound SMS through a brandname-SMS gateway's HTTP API (aiohttp, no Rasa).
 
 ``SmsGatewayClient.send(phone, text)`` converts the text for SMS (diacritics removed, plain GSM-7, at
-most 3 parts of 160 characters marked "(1/2)", see ``channels.formatting.sms_parts``) and posts each
+most 3 parts of 160 characters marked "(1/2)", see ``core.message_text.sms_parts``) and posts each
 part as ``POST {base_url}/sms/send`` with ``Authorization: Bearer <api key>`` and the JSON body
 ``{"to": "84912345678", "brandname": "...", "text": "...", "ref": "<unique id>"}``; the gateway
 answers 200/202 with ``{"message_id": "..."}``. Phone numbers are normalised to 84xxxxxxxxx
-(``normalize_phone``). Any failure raises ``channels.errors.ProviderError`` with the HTTP status
+(``core.phone.normalize_phone``). Any failure raises ``channels.errors.ProviderError`` with the HTTP status
 (``None`` on timeout or connection error) and the ``Retry-After`` seconds when the gateway sent them,
 so a caller can retry 429/5xx/timeouts; ``ref`` lets a gateway drop a part it has already accepted.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import uuid
 from typing import List, Optional
 
@@ -22,26 +21,11 @@ import aiohttp
 
 from bot.privacy import mask_phone
 from channels.errors import ProviderError
-from channels.formatting import sms_parts
 from channels.http import HttpClient
-from channels.identity import strip_prefix
+from core.message_text import sms_parts
+from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)
-
-
-def normalize_phone(phone: str) -> Optional[str]:
-    """Vietnamese and international numbers as digits with the country code ("0912 345 678" ->
-    "84912345678", "+84912345678" -> "84912345678"); ``None`` when it is not a phone number."""
-    digits = re.sub(r"[\s.\-()]", "", strip_prefix("sms", phone or ""))
-    if digits.startswith("+"):
-        digits = digits[1:]
-    elif digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("0"):
-        digits = "84" + digits[1:]
-    if not re.fullmatch(r"\d{8,15}", digits):
-        return None
-    return digits
 
 
 class SmsGatewayClient(HttpClient):

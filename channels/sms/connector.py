@@ -40,25 +40,20 @@ from channels.common import (
     webhook_blueprint,
     with_retries,
 )
-from channels.formatting import keyword_message, option_choice, sms_with_options
-from channels.sms.client import SmsGatewayClient, normalize_phone
+from channels.formatting import keyword_message, sms_with_options
+from channels.sms.client import SmsGatewayClient
 from channels.store import ChannelStore
+from core.channels import SMS
+from core.conversation_ids import conversation_id, provider_id
+from core.message_text import option_choice
+from core.phone import normalize_phone
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Signature"
 TWILIO_HEADER = "X-Twilio-Signature"
-SENDER_PREFIX = "sms:"
 MAX_SMS_TEXT = 1600
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-
-
-def sender_id(phone: str) -> str:
-    return f"{SENDER_PREFIX}{phone}"
-
-
-def phone_of(recipient_id: Text) -> str:
-    return recipient_id[len(SENDER_PREFIX):] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
 
 
 def gateway_signature(secret: str, body: bytes) -> str:
@@ -116,14 +111,14 @@ class SmsOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts, _ = reply_parts([{"text": text}])
-        await self.send_parts(phone_of(recipient_id), parts)
+        await self.send_parts(provider_id(SMS, recipient_id), parts)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         parts, payloads = reply_parts([{"text": text, "buttons": buttons}])
         await self.store.set_options(recipient_id, payloads)
-        await self.send_parts(phone_of(recipient_id), parts)
+        await self.send_parts(provider_id(SMS, recipient_id), parts)
 
 
 class SmsInput(InputChannel):
@@ -196,7 +191,7 @@ class SmsInput(InputChannel):
     # --- handling ----------------------------------------------------------------------------
 
     async def _handle(self, phone: str, text: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        sender = sender_id(phone)
+        sender = conversation_id(SMS, phone)
         options = await self.store.get_options(sender)
         chosen = option_choice(text, options)
         if chosen is not None:

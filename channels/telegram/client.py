@@ -26,8 +26,9 @@ from telegram.request import HTTPXRequest
 
 from bot.privacy import mask
 from channels.errors import ProviderError
-from channels.formatting import split_message
-from channels.identity import strip_prefix
+from core.channels import TELEGRAM
+from core.conversation_ids import provider_id
+from core.message_text import split_message
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class TelegramClient:
         self, chat_id: Any, text: str, buttons: Optional[Sequence[Dict[str, Any]]] = None
     ) -> List[int]:
         """Send ``text`` (split at 4096) with optional buttons under the last part; returns message ids."""
-        chat_id = strip_prefix("telegram", chat_id)
+        chat_id = provider_id(TELEGRAM, chat_id)
         parts = split_message(text, TEXT_LIMIT) or ([" "] if buttons else [])
         ids = []
         for index, part in enumerate(parts):

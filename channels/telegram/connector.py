@@ -39,20 +39,13 @@ from channels.common import (
 from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, keyword_message
 from channels.store import ChannelStore
 from channels.telegram.client import API_BASE, TelegramClient
+from core.channels import TELEGRAM
+from core.conversation_ids import conversation_id, provider_id
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SENDER_PREFIX = "telegram:"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-def sender_id(chat_id: Any) -> str:
-    return f"{SENDER_PREFIX}{chat_id}"
-
-
-def chat_id(recipient_id: Text) -> str:
-    return recipient_id[len(SENDER_PREFIX):] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
 
 
 def message_for_text(text: str) -> Optional[str]:
@@ -89,20 +82,20 @@ class TelegramOutput(OutputChannel):
         self.client = client
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.client.send_text(chat_id(recipient_id), text)
+        await self.client.send_text(provider_id(TELEGRAM, recipient_id), text)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        await self.client.send_text(chat_id(recipient_id), text or "", buttons=buttons)
+        await self.client.send_text(provider_id(TELEGRAM, recipient_id), text or "", buttons=buttons)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.client.send_text(chat_id(recipient_id), image)
+        await self.client.send_text(provider_id(TELEGRAM, recipient_id), image)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         text = json_message.get("text") if isinstance(json_message, dict) else None
         if text:
-            await self.client.send_text(chat_id(recipient_id), str(text))
+            await self.client.send_text(provider_id(TELEGRAM, recipient_id), str(text))
 
 
 class TelegramInput(InputChannel):
@@ -178,7 +171,7 @@ class TelegramInput(InputChannel):
         else:
             logger.debug("telegram: update %s ignored (neither text nor button)", update.update_id)
             return
-        sender = sender_id(chat)
+        sender = conversation_id(TELEGRAM, chat)
         logger.info("telegram: message from %s (%d characters)", mask(sender), len(text))
         logger.debug("telegram: %s says %s", mask(sender), mask(text)[:200])
         await on_new_message(

@@ -19,7 +19,9 @@ import secrets
 import time
 from typing import Optional
 
-PREFIX = "webchat:"
+from core.channels import WEBCHAT
+from core import conversation_ids
+
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{8,64})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
 
@@ -32,7 +34,7 @@ class InvalidSession(Exception):
 
 
 def _mac(secret: str, session_id: str, issued: int) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"{PREFIX}{session_id}.{issued}".encode("ascii"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{conversation_id(session_id)}.{issued}".encode("ascii"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
@@ -46,7 +48,7 @@ def issue(secret: str, session_id: Optional[str] = None, now: Optional[float] = 
 
 
 def conversation_id(session_id: str) -> str:
-    return PREFIX + session_id
+    return conversation_ids.conversation_id(WEBCHAT, session_id)
 
 
 def verify(secret: str, token: Optional[str], max_age_seconds: float, now: Optional[float] = None) -> str:

@@ -27,9 +27,10 @@ import aiohttp
 
 from bot.privacy import mask
 from channels.errors import ProviderError
-from channels.formatting import split_message
 from channels.http import HttpClient
-from channels.identity import strip_prefix
+from core.channels import ZALO
+from core.conversation_ids import provider_id
+from core.message_text import split_message
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class ZaloClient(HttpClient):
         """Send one message object to a follower; returns Zalo's message id."""
         if self.expires_at is not None and time.time() >= self.expires_at and self.can_refresh:
             await self.refresh_access_token(self.access_token)
-        user_id = strip_prefix("zalo", user_id)
+        user_id = provider_id(ZALO, user_id)
         payload = {"recipient": {"user_id": user_id}, "message": message}
         for attempt in (1, 2):
             token = self.access_token

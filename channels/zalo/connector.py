@@ -39,15 +39,17 @@ from channels.common import (
     webhook_blueprint,
     with_retries,
 )
-from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, UNSUBSCRIBE_MESSAGE, keyword_message, numbered_options, option_choice, options_hint
+from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, UNSUBSCRIBE_MESSAGE, keyword_message
 from channels.store import ChannelStore
 from channels.zalo.client import API_BASE, OAUTH_BASE, TEXT_LIMIT, ZaloClient, ZaloError
 from channels.zalo.signature import valid_signature
+from core.channels import ZALO
+from core.conversation_ids import conversation_id, provider_id
+from core.message_text import numbered_options, option_choice, options_hint
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-SENDER_PREFIX = "zalo:"
 MAX_TEMPLATE_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
 MAX_BUTTON_PAYLOAD = 1000
@@ -55,14 +57,6 @@ MAX_BUTTON_PAYLOAD = 1000
 
 # events whose content the assistant never takes in: photos (declined, see _handle)
 PHOTO_EVENTS = {"user_send_image"}
-
-
-def sender_id(user_id: str) -> str:
-    return f"{SENDER_PREFIX}{user_id}"
-
-
-def user_id(recipient_id: Text) -> str:
-    return recipient_id[len(SENDER_PREFIX):] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
 
 
 def template_allowed(text: str, buttons: List[Dict[str, Any]]) -> bool:
@@ -85,12 +79,12 @@ class ZaloOutput(OutputChannel):
         self.use_template = use_template
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await with_retries(lambda: self.client.send_text(user_id(recipient_id), text))
+        await with_retries(lambda: self.client.send_text(provider_id(ZALO, recipient_id), text))
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        uid = user_id(recipient_id)
+        uid = provider_id(ZALO, recipient_id)
         if self.use_template and template_allowed(text, buttons):
             message = {
                 "text": text or " ",
@@ -197,7 +191,7 @@ class ZaloInput(InputChannel):
         name = event["event_name"]
         metadata = {"zalo_event": name}
         if name == "user_send_text":
-            sender = sender_id(str(event["sender"]["id"]))
+            sender = conversation_id(ZALO, str(event["sender"]["id"]))
             text = str(event["message"]["text"]).strip()
             metadata["msg_id"] = str(event["message"]["msg_id"])
             options = await self.store.get_options(sender)
@@ -215,13 +209,13 @@ class ZaloInput(InputChannel):
         elif name in PHOTO_EVENTS:
             # a photo (often of an identity document: sensitive data) is never fetched nor kept: the
             # assistant only learns that one was sent, and declines it
-            sender = sender_id(str(event["sender"]["id"]))
+            sender = conversation_id(ZALO, str(event["sender"]["id"]))
             text, output = PHOTO_MESSAGE, ZaloOutput(self.client, self.store, self.use_template)
         elif name == "follow":
-            sender = sender_id(str(event["follower"]["id"]))
+            sender = conversation_id(ZALO, str(event["follower"]["id"]))
             text, output = HELP_MESSAGE, ZaloOutput(self.client, self.store, self.use_template)
         else:  # unfollow: the citizen can no longer be messaged; tell the assistant, send nothing
-            sender = sender_id(str(event["follower"]["id"]))
+            sender = conversation_id(ZALO, str(event["follower"]["id"]))
             text, output = UNSUBSCRIBE_MESSAGE, CollectingOutputChannel()
         logger.info("zalo: %s from %s (%d characters)", name, mask(sender), len(text))
         logger.debug("zalo: %s says %s", mask(sender), mask(text)[:200])

@@ -16,7 +16,7 @@ from admin import auth
 from admin.app import make_app
 from bot import analytics
 from bot.knowledge.store import KnowledgeStore
-from bot.unanswered import REDIS_KEY
+from core.redis_keys import UNANSWERED as REDIS_KEY
 from tests.admin.helpers import APP_DB, PASSWORDS, Officer, csrf_of
 from tests.conftest import redis_url_for
 
@@ -373,7 +373,7 @@ def test_create_user_command(redis_db) -> None:
 
 
 def test_without_redis_the_workspace_says_so_in_one_line(monkeypatch) -> None:
-    from bot.launcher import start_admin
+    from launcher.assistant import start_admin
 
     monkeypatch.delenv("REDIS_URL", raising=False)
     process, line = start_admin(0)
@@ -386,7 +386,7 @@ def test_without_redis_the_workspace_says_so_in_one_line(monkeypatch) -> None:
 def test_the_run_command_starts_the_workspace(redis_db, monkeypatch, tmp_path) -> None:
     import urllib.request
 
-    from bot.launcher import start_admin, stop
+    from launcher.assistant import start_admin, stop
     from tests.conftest import free_port
 
     redis_db(APP_DB)

@@ -3,7 +3,7 @@ from bot.answering.find import find
 from bot.answering.types import Asked
 from bot.knowledge.model import Procedure
 from bot.settings import load_settings
-from channels.formatting import sms_parts, to_gsm7
+from core.message_text import sms_parts, to_gsm7
 from tests.answering.fixtures import birth, snapshot, understood
 from tests.knowledge.factories import procedure_data
 

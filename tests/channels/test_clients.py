@@ -10,9 +10,10 @@ import time
 import pytest
 
 from channels.errors import ProviderError
-from channels.sms.client import SmsGatewayClient, normalize_phone
+from channels.sms.client import SmsGatewayClient
 from channels.telegram.client import TelegramClient
 from channels.zalo.client import ZaloClient
+from core.phone import normalize_phone
 from tests.channels.conftest import SMS_API_KEY, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET
 from tests.fakes.base import free_port
 from tests.fakes.sms import septets

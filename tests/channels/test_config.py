@@ -10,9 +10,9 @@ import rasa.shared.utils.io as rasa_io
 
 from bot.runtime import write_credentials
 from bot.settings import load_channel_settings, load_settings
-from channels.identity import recipient
 from channels.telegram.connector import message_for_text
 from channels.zalo.signature import signature_header, valid_signature
+from core.conversation_ids import recipient
 from tests.fakes.zalo import zalo_mac
 
 ALL = {

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from channels.formatting import (
-    gsm7_length, is_gsm7, keyword_message, numbered_options, option_choice, sms_parts, sms_with_options,
-    split_message, strip_diacritics, to_gsm7,
+from channels.formatting import keyword_message, sms_with_options
+from core.message_text import (
+    gsm7_length, is_gsm7, numbered_options, option_choice, sms_parts, split_message, strip_diacritics, to_gsm7,
 )
 
 LONG_VI = (

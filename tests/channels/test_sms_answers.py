@@ -11,7 +11,7 @@ from bot.answering.compose import brief
 from bot.answering.find import field_lines
 from bot.answering.types import Asked
 from bot.knowledge import repository
-from channels.formatting import to_gsm7
+from core.message_text import to_gsm7
 from tests.channels.test_sms import assert_sms_shape, gateway_message
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import pytest_asyncio
 
 from applications.store import StatusStore
 from notifications.senders import Senders
-from notifications.worker import Worker, WorkerConfig
+from launcher.notification_worker import status_worker as Worker
+from notifications.worker import WorkerConfig
 
 NOTIFY_DB = 12
 

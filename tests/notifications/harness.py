@@ -80,7 +80,7 @@ class Pipeline:
         return self
 
     def start_worker(self, name: str) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "notifications.worker", "--name", name],
+        process = subprocess.Popen([sys.executable, "-m", "launcher.notification_worker", "--name", name],
                                    cwd=ROOT, env=self.env(), stdout=self._output(name), stderr=subprocess.STDOUT)
         self.workers[name] = process
         return process

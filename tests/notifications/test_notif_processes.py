@@ -1,5 +1,5 @@
 """The whole pipeline as processes: signed pushes to the ingestion API, two `python -m
-notifications.worker` processes, the real provider clients against the fake Telegram, Zalo and SMS
+launcher.notification_worker` processes, the real provider clients against the fake Telegram, Zalo and SMS
 gateway answering with random 5xx, 429 and timeouts; one worker is SIGKILLed and restarted."""
 
 import asyncio

@@ -1,8 +1,9 @@
 import pytest
 
-from applications.codes import find_code, last4, normalize_code, normalize_phone
 from applications.events import EventError, parse_event
 from applications.statuses import parse_status
+from core.application_codes import find_code, last4, normalize_code
+from core.phone import vietnamese_phone as normalize_phone
 
 
 @pytest.mark.parametrize("raw,code", [

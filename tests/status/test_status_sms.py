@@ -14,8 +14,9 @@ from redis.asyncio import Redis
 from applications.events import parse_event
 from applications.store import StatusStore
 from bot.settings import load_channel_settings
+from launcher.notification_worker import status_worker as Worker
 from notifications.senders import build_senders
-from notifications.worker import Worker, WorkerConfig
+from notifications.worker import WorkerConfig
 from tests.conftest import REDIS_HOST, REDIS_PORT, running_assistant
 from tests.fakes.sms import FakeSmsGateway, gateway_signature
 from tests.status.conftest import STATUS_DB

@@ -1,4 +1,4 @@
-"""Application codes (mã hồ sơ) and phone numbers as citizens type them.
+"""Application codes (mã hồ sơ) as citizens type them (their phone numbers: ``core.phone``).
 
 One-stop systems print codes such as ``H56.22-250315-0001``, ``000.00.21.H26-250917-0015``,
 ``2511240988``, ``BN-2025-004512``: letters, digits, dots and dashes, with at least one digit.
@@ -35,22 +35,6 @@ def find_code(text: str) -> Optional[str]:
         if code and not re.fullmatch(r"\d{1,4}", code):
             return code
     return None
-
-
-def normalize_phone(raw: str) -> Optional[str]:
-    """A Vietnamese phone number as ``84xxxxxxxxx`` (digits only), or None."""
-    if not isinstance(raw, str):
-        return None
-    digits = re.sub(r"[\s.\-()]", "", raw.strip())
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if not digits.isdigit():
-        return None
-    if digits.startswith("0"):
-        digits = "84" + digits[1:]
-    if not digits.startswith("84") or not 10 <= len(digits) <= 12:
-        return None
-    return digits
 
 
 def last4(text: str) -> Optional[str]:

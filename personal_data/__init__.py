@@ -1,6 +1,7 @@
 """What the assistant holds about one citizen, and its erasure, across every store (one home for
 "export" and "erase"; used by actions/privacy.py, the workspace page and ``python -m
-admin.personal_data``).
+admin.personal_data``). A package of its own because it joins the stores of several packages (bot,
+applications, forms): it sits above them and below the two that use it (actions, admin).
 
 A citizen is named by conversation ids (``telegram:<chat>``, ``zalo:<user>``, ``sms:<84…>``, a web
 chat id) and/or a phone number (which names the SMS conversation ``sms:<84…>`` and the SMS
@@ -31,12 +32,15 @@ from typing import Any, Dict, List, Optional, Sequence
 import redis
 from redis.asyncio import Redis as AsyncRedis
 
-from applications.codes import normalize_phone
 from applications.store import StatusStore
 from bot.consent import consent_store
 from bot.settings import load_settings, load_status_settings
 from bot.unanswered import erase_questions, read_unanswered
-from bot.privacy import TRACKER_KEY_PREFIX as REDIS_KEY_PREFIX, mask
+from bot.privacy import mask
+from core import conversation_ids
+from core.channels import SMS
+from core.phone import normalize_phone, vietnamese_phone
+from core.redis_keys import TRACKER_PREFIX
 from forms import retention
 
 
@@ -53,10 +57,10 @@ class Subject:
         ids = [sender.strip()] if sender and sender.strip() else []
         normalized = None
         if phone:
-            normalized = normalize_phone(phone)
+            normalized = vietnamese_phone(phone)
             if not normalized:
                 raise ValueError(f"not a Vietnamese phone number: {mask(phone)}")
-            ids.append(f"sms:{normalized}")
+            ids.append(conversation_ids.conversation_id(SMS, normalized))
         if not ids:
             raise ValueError("give a conversation id (--sender) or a phone number (--phone)")
         return cls(list(dict.fromkeys(ids)), normalized)
@@ -66,7 +70,7 @@ class Subject:
         channels = load_status_settings().subscribe_channels
         pairs = []
         for sender in self.sender_ids:
-            channel, _, rest = sender.partition(":")
+            channel, rest = conversation_ids.parts(sender)
             target = channels.get(channel)
             if target and rest:
                 recipient = (normalize_phone(rest) or rest) if target == "sms" else rest
@@ -82,7 +86,7 @@ def _sync_redis() -> Optional[redis.Redis]:
 
 
 def _tracker_events(client: Optional[redis.Redis], sender: str) -> List[Dict[str, Any]]:
-    raw = client.get(REDIS_KEY_PREFIX + sender) if client is not None else None
+    raw = client.get(TRACKER_PREFIX + sender) if client is not None else None
     if not raw:
         return []
     try:
@@ -144,7 +148,7 @@ async def erase(subject: Subject, asked: Sequence[str] = ()) -> Dict[str, int]:
     for sender in subject.sender_ids:
         asked += questions_in(_tracker_events(client, sender))
         if client is not None:
-            counts["conversations"] += int(client.delete(REDIS_KEY_PREFIX + sender))
+            counts["conversations"] += int(client.delete(TRACKER_PREFIX + sender))
         counts["consent"] += consent_store().erase(sender)
         counts["form_files"] += retention.erase_owner(_data_dir(), sender)
     counts["unanswered"] = erase_questions(asked)

@@ -1,4 +1,4 @@
-"""``python -m bot.launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
+"""``python -m launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
 
 Trains the model if its data changed, then starts the action server (``bot.action_server``: 127.0.0.1,
 every call with the shared secret), the Rasa server (``bot.rasa_server``: channels' webhooks only, the
@@ -145,7 +145,7 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
     env = child_environment()
     api = subprocess.Popen([sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     workers = [
-        subprocess.Popen([sys.executable, "-m", "notifications.worker", "--name", f"{socket.gethostname()}-worker-{n}"],
+        subprocess.Popen([sys.executable, "-m", "launcher.notification_worker", "--name", f"{socket.gethostname()}-worker-{n}"],
                          cwd=PROJECT_ROOT, env=env)
         for n in range(1, max(status.workers, 0) + 1)
     ]
@@ -154,11 +154,11 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
         return [], "  Application status API: did not start; see the log above"
     secret = "" if status.api_secret else " (set STATUS_API_SECRET to accept pushes)"
     return [api, *workers], (f"  Status API:   POST http://localhost:{api_port}/api/status-events{secret}\n"
-                             f"  Notification workers: {len(workers)} (python -m notifications.worker)")
+                             f"  Notification workers: {len(workers)} (python -m launcher.notification_worker)")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
     parser.add_argument("--port", type=int, default=5005, help="Rasa server (channels' webhooks)")
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
@@ -201,6 +201,3 @@ def main() -> int:
         stop(processes)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
