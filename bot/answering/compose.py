@@ -11,7 +11,7 @@
   then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
   without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
-  On SMS (``channel == "sms"``) the reply must fit the segments of ``channels.formatting.sms_parts``
+  On SMS (``channel == "sms"``) the reply must fit the segments of ``core.message_text.sms_parts``
   (3 × 160 GSM-7) with its options: the later aspects, the buttons, the sources line and finally the
   tail of the first aspect's lines are dropped, in that order, until it fits; the asked aspect stays first.
 * ``which_reply``: several procedures fit: "which one?", at most three buttons; the asked aspects are
