@@ -12,6 +12,13 @@ otherwise. Checking Redis costs one GET of ``kb:version``; when Redis cannot be 
 knowledge already loaded is kept (or the YAML files are read when nothing is loaded yet).
 The synonym lexicon (``lexicon/synonyms.yml``, old and colloquial names) is always read from
 ``KNOWLEDGE_DIR``: published snapshots hold procedures and FAQ entries only.
+
+A ``LiveKnowledge`` is an immutable snapshot: a caller takes one (``current()``) and uses it for the
+whole turn. The process default (``current()`` of this module, what the Rasa server and the action
+server use) checks and rebuilds in the background (``background=True``): after the first load, a call
+never waits for Redis or for a rebuild; it gets the snapshot in use, and the new one is swapped in
+when it is built (one check at a time). A repository made with ``background=False`` checks on the
+caller's thread (scripts, tests).
 """
 
 from __future__ import annotations
@@ -45,10 +52,13 @@ def _fingerprint(root: Path) -> Tuple[Tuple[str, float, int], ...]:
 
 
 class KnowledgeRepository:
-    def __init__(self, root: Path, reload_seconds: float = 2.0, redis_url: Optional[str] = None) -> None:
+    def __init__(self, root: Path, reload_seconds: float = 2.0, redis_url: Optional[str] = None,
+                 background: bool = False) -> None:
         self.root = root
         self.reload_seconds = reload_seconds
         self.redis_url = redis_url
+        self.background = background
+        self._refreshing = threading.Event()
         self._redis: Any = None
         self._redis_failing = False
         self._lock = threading.Lock()
@@ -60,6 +70,30 @@ class KnowledgeRepository:
         now = time.monotonic()
         if self._live is not None and now - self._checked_at < self.reload_seconds:
             return self._live
+        if self._live is not None and self.background:
+            self._refresh_in_background(now)
+            return self._live  # the snapshot in use until the new one is built and swapped in
+        return self._refresh(now)
+
+    def _refresh_in_background(self, now: float) -> None:
+        """One check at a time, on a thread of its own: the caller (an event loop) never waits for
+        Redis or for a rebuild."""
+        if self._refreshing.is_set():
+            return
+        self._refreshing.set()
+        self._checked_at = now
+
+        def run() -> None:
+            try:
+                self._refresh(now)
+            except Exception:  # a bug here must not kill the process; the loaded snapshot stays
+                logger.exception("knowledge: background reload failed, the loaded knowledge stays in use")
+            finally:
+                self._refreshing.clear()
+
+        threading.Thread(target=run, name="knowledge-reload", daemon=True).start()
+
+    def _refresh(self, now: float) -> LiveKnowledge:
         with self._lock:
             self._checked_at = now
             published = self._published_version()
@@ -155,5 +189,6 @@ def current() -> LiveKnowledge:
     global _default
     if _default is None:
         settings = load_settings()
-        _default = KnowledgeRepository(settings.knowledge_dir, settings.knowledge_reload_seconds, settings.redis_url)
+        _default = KnowledgeRepository(settings.knowledge_dir, settings.knowledge_reload_seconds, settings.redis_url,
+                                       background=True)
     return _default.current()
