@@ -1,4 +1,9 @@
-"""Configuration in one place: every setting comes from an environment variable with a safe default."""
+"""Configuration in one place: every setting comes from an environment variable with a safe default.
+
+An unset variable takes its default; a set one that cannot be used (``FAQ_THRESHOLD=abc``) raises
+``SettingError`` naming the variable. ``check_all()`` loads every group once: the launcher calls it
+before starting anything, so a bad value is a start-up error, never a silent default.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _number(name: str, default: float, kind: type = float):
-    """The environment variable ``name`` as ``kind`` (float or int); ``default`` when unset or invalid."""
-    try:
-        return kind(os.environ.get(name, default))
-    except ValueError:
+    """The environment variable ``name`` as ``kind`` (float or int); ``default`` when unset or empty;
+    ``SettingError`` naming the variable when it is not such a number."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
         return default
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingError(f"{name} must be {what} (it is {raw!r})") from None
 
 
 def _float(name: str, default: float) -> float:
@@ -348,3 +358,13 @@ def load_privacy_settings(environ: Optional[Mapping[str, str]] = None) -> Privac
         consent_seconds=days("CONSENT_RETENTION_DAYS", 365),
         controller=(env.get("PRIVACY_CONTROLLER") or "").strip() or PrivacySettings.controller,
     )
+
+
+def check_all() -> None:
+    """Loads every group of settings once; raises the first ``SettingError`` (naming the variable)."""
+    load_settings()
+    load_channel_settings()
+    load_status_settings()
+    load_form_settings()
+    load_security_settings()
+    load_privacy_settings()

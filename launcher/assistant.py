@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from bot.settings import PROJECT_ROOT, SettingError, load_security_settings, load_settings
+from bot.settings import PROJECT_ROOT, SettingError, check_all, load_security_settings, load_settings
 from bot.runtime import write_credentials, write_endpoints
 from bot.training import ensure_model
 
@@ -158,6 +158,11 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
 
 
 def main() -> int:
+    try:
+        check_all()  # every setting, before anything starts: a bad value names its variable
+    except SettingError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
     parser.add_argument("--port", type=int, default=5005, help="Rasa server (channels' webhooks)")
     parser.add_argument("--actions-port", type=int, default=5055)

@@ -7,6 +7,7 @@ RASA_API_TOKEN: without the token, or with another one, nothing is read or writt
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -83,3 +84,23 @@ def test_the_launcher_generates_missing_secrets_per_run_and_keeps_configured_one
     assert first["ACTION_SERVER_SECRET"] != second["ACTION_SERVER_SECRET"]
     assert len(first["WEBCHAT_SESSION_SECRET"]) >= 32
     assert run_secrets({"ACTION_SERVER_SECRET": "configured-secret-0123"})["ACTION_SERVER_SECRET"] == "configured-secret-0123"
+
+
+@pytest.mark.parametrize("variable,value", [
+    ("FAQ_THRESHOLD", "abc"), ("NOTIFY_WORKERS", "2.5"), ("STATUS_API_PORT", "tám nghìn"),
+])
+def test_a_number_setting_that_is_not_a_number_is_named_not_silently_replaced(monkeypatch, variable, value):
+    from bot.settings import check_all
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingError, match=variable):
+        check_all()
+
+
+def test_the_launcher_refuses_to_start_on_a_bad_setting_and_names_it():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["NOTIFY_MAX_ATTEMPTS"] = "many"
+    done = subprocess.run([sys.executable, "-m", "launcher"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Configuration error: NOTIFY_MAX_ATTEMPTS must be a whole number (it is 'many')" in done.stderr
