@@ -19,6 +19,8 @@ import inspect
 import logging
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
+import redis
+
 from bot.settings import load_settings
 from core.redis_clients import cached_client
 
@@ -69,7 +71,7 @@ def record(
         for name in (key, f"{key}:conv", f"{key}:conv|{channel}"):
             pipe.expire(name, KEEP_DAYS * 86400)
         pipe.execute()
-    except Exception as error:  # statistics must never break a conversation
+    except (redis.RedisError, OSError) as error:  # statistics must never break a conversation
         logger.warning("analytics not recorded: %s", error.__class__.__name__)
 
 
@@ -93,8 +95,8 @@ def counted(run: Callable) -> Callable:
         try:
             outcome = _outcome(dispatcher, events)
             record(tracker.sender_id, tracker.get_latest_input_channel(), outcome["procedure"], outcome["fallback"])
-        except Exception as error:
-            logger.warning("analytics not recorded: %s", error.__class__.__name__)
+        except Exception:  # statistics must never break a conversation; a bug is logged with its traceback
+            logger.exception("analytics not recorded")
 
     if inspect.iscoroutinefunction(run):
 

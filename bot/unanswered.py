@@ -111,7 +111,7 @@ def record_unanswered(
             client.expire(UNANSWERED, load_privacy_settings().unanswered_seconds)
             prune(client)
             return
-    except Exception as error:  # Redis down: fall back to the file, say so once per record
+    except (redis.RedisError, OSError) as error:  # Redis down: fall back to the file, say so once per record
         logger.warning("unanswered question kept in file, Redis unavailable: %s", error.__class__.__name__)
     path = settings.data_dir / "unanswered.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +126,7 @@ def read_unanswered(limit: int = 1000) -> List[Dict[str, Any]]:
     if settings.redis_url:
         try:
             entries = [e.decode() for e in _client(settings.redis_url).lrange(UNANSWERED, 0, limit - 1)]
-        except Exception as error:
+        except (redis.RedisError, OSError) as error:
             logger.warning("cannot read unanswered questions from Redis: %s", error.__class__.__name__)
     path: Path = settings.data_dir / "unanswered.jsonl"
     if path.exists():

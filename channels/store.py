@@ -7,11 +7,14 @@ workers), in memory otherwise. Keys expire; nothing here is needed for longer th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import time
 from typing import Dict, List, Optional, Tuple
+
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ class ChannelStore:
         if self._redis is not None:
             try:
                 return bool(await self._redis.set(key, b"1", nx=True, ex=ttl))
-            except Exception as error:  # Redis down: fall back to memory rather than drop messages
+            except (RedisError, OSError, asyncio.TimeoutError) as error:  # Redis down: fall back to memory rather than drop messages
                 logger.warning("Redis unavailable for duplicate detection (%s); using memory", type(error).__name__)
         self._sweep()
         now = time.monotonic()
@@ -64,7 +67,7 @@ class ChannelStore:
                 else:
                     await self._redis.delete(key)
                 return
-            except Exception as error:
+            except (RedisError, OSError, asyncio.TimeoutError) as error:
                 logger.warning("Redis unavailable for options (%s); using memory", type(error).__name__)
         if payloads:
             self._memory[key] = (time.monotonic() + ttl, value)
@@ -78,7 +81,7 @@ class ChannelStore:
             try:
                 found = await self._redis.get(key)
                 raw = found.decode("utf-8") if found else None
-            except Exception as error:
+            except (RedisError, OSError, asyncio.TimeoutError) as error:
                 logger.warning("Redis unavailable for options (%s); using memory", type(error).__name__)
                 entry = self._memory.get(key)
                 raw = entry[1] if entry and entry[0] > time.monotonic() else None

@@ -333,7 +333,7 @@ def _convert(raw: str):
         from underthesea.address import convert_address
 
         return convert_address(raw)
-    except Exception:  # the converter is a convenience; never block the form on it
+    except Exception:  # noqa: BLE001 - the converter is a convenience (its models may be absent offline); never block the form on it
         return None
 
 

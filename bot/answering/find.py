@@ -379,7 +379,7 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     # says a circumstance (a qualifier: "quá hạn", "bị mất"…) or tells a case; otherwise the words left
     # besides the procedure's name are the asked aspect's own ("mất mấy ngày" is the deadline, not the duty).
     circumstance = bool(understanding.resolution.qualifiers) or understanding.situation
-    if (strong and circumstance and case_hit.entry.id not in used_cases
+    if (strong and case_hit and circumstance and case_hit.entry.id not in used_cases
             and not any(f.source.startswith("special_case:") for f in answered)
             and ANSWERED_WITH.get(_aspect_of(case_hit.entry)) not in {f.asked for f in answered}):
         aspect = _aspect_of(case_hit.entry)

@@ -180,17 +180,20 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
         close = live.faq.search(text)
         if close and close.score >= settings.faq_threshold_close and close.entry.procedure in (
                 None, resolution.procedure_id):
-            return _faq_reply(live, text, settings.faq_threshold_close)
+            faq = _faq_reply(live, text, settings.faq_threshold_close)
+            if faq:
+                return faq
 
-    if status is ResolutionStatus.resolved and resolution.procedure_id in procedures:
+    resolved_id = resolution.procedure_id
+    if status is ResolutionStatus.resolved and resolved_id is not None and resolved_id in procedures:
         if resolution.uncovered_qualifiers:
-            by_case = _answered_by_a_case(live, understood, [resolution.procedure_id], context, settings)
+            by_case = _answered_by_a_case(live, understood, [resolved_id], context, settings)
             if by_case:
                 return by_case
-            return stage3.not_covered_reply(_names(live, [resolution.procedure_id, *resolution.candidates]),
+            return stage3.not_covered_reply(_names(live, [resolved_id, *resolution.candidates]),
                                             settings.hotline, settings.portal_url,
                                             _qualifier_label(resolution.uncovered_qualifiers[0]), asked)
-        return _resolved(live, understood, resolution.procedure_id, context, settings)
+        return _resolved(live, understood, resolved_id, context, settings)
 
     if status is ResolutionStatus.ambiguous:
         faq = _faq_reply(live, text, settings.faq_threshold_without_procedure)

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Tuple
 
+import redis
+
 from bot.knowledge.faq_search import FaqIndex
 from bot.knowledge.loader import KnowledgeBase, load_knowledge, load_synonyms
 from bot.knowledge.matcher import ProcedureMatcher
@@ -124,7 +126,7 @@ class KnowledgeRepository:
             return None
         try:
             value = self._client().get(KEY_VERSION)
-        except Exception as error:  # Redis down: keep the knowledge we have
+        except (redis.RedisError, OSError) as error:  # Redis down: keep the knowledge we have
             if not self._redis_failing:
                 logger.warning("knowledge: Redis unavailable (%s), keeping the loaded knowledge", error.__class__.__name__)
             self._redis_failing = True
@@ -135,7 +137,7 @@ class KnowledgeRepository:
     def _load_published(self) -> Optional[LiveKnowledge]:
         try:
             loaded = load_published(self._client())
-        except Exception as error:
+        except (redis.RedisError, OSError, ValueError) as error:  # Redis down, or a damaged snapshot
             logger.warning("knowledge: cannot read the published version (%s)", error.__class__.__name__)
             return None
         if loaded is None:

@@ -17,7 +17,7 @@ that cancel a match of that key lying within them ("giá trị bao lâu" cancels
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, cast
 
 from bot.text.vietnamese import search_key
 
@@ -66,7 +66,7 @@ def _first_syllables(token: Token) -> Iterable[str]:
         return [value]  # type: ignore[list-item]
     if kind == "num":
         return [_NUMBER]
-    return [entry[0] for entry in value]  # type: ignore[union-attr]
+    return [entry[0] for entry in cast(Sequence[Tuple[str, ...]], value)]
 
 
 def _match_at(tokens: Sequence[Token], words: Sequence[str], start: int) -> Optional[int]:
@@ -82,7 +82,7 @@ def _match_at(tokens: Sequence[Token], words: Sequence[str], start: int) -> Opti
         return _match_at(tokens[1:], words, start + 1)
     if kind == "num":
         return _match_at(tokens[1:], words, start + 1) if words[start].isdigit() else None
-    for entry in value:  # type: ignore[union-attr]
+    for entry in cast(Sequence[Tuple[str, ...]], value):
         if tuple(words[start:start + len(entry)]) == entry:
             end = _match_at(tokens[1:], words, start + len(entry))
             if end is not None:

@@ -106,8 +106,8 @@ class SmsOutput(OutputChannel):
         self.store = store
 
     async def send_parts(self, phone: str, parts: List[str]) -> None:
-        for index, part in enumerate(parts, 1):
-            await with_retries(lambda: self.client.send_part(phone, part))
+        for part in parts:
+            await with_retries(lambda part=part: self.client.send_part(phone, part))
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts, _ = reply_parts([{"text": text}])

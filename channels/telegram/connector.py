@@ -36,6 +36,7 @@ from channels.common import (
     same_secret,
     webhook_blueprint,
 )
+from channels.errors import ProviderError
 from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, keyword_message
 from channels.store import ChannelStore
 from channels.telegram.client import API_BASE, TelegramClient
@@ -137,7 +138,7 @@ class TelegramInput(InputChannel):
             raise Rejected(400, "update_id missing or not an integer")
         try:
             update = Update.de_json(data, self.client.bot)
-        except Exception as error:  # PTB raises various errors on payloads of the wrong shape
+        except Exception as error:  # noqa: BLE001 - PTB raises various errors on payloads of the wrong shape: a 400
             raise Rejected(400, f"not a Telegram update ({type(error).__name__})")
         if update is None:
             raise Rejected(400, "not a Telegram update")
@@ -153,7 +154,7 @@ class TelegramInput(InputChannel):
                 payload = self._button_title(query)
             try:
                 await self.client.answer_callback(query.id)
-            except Exception as error:  # the spinner stops by itself; the message matters more
+            except (ProviderError, OSError) as error:  # the spinner stops by itself; the message matters more
                 logger.info("telegram: answerCallbackQuery failed: %s", error)
             if not payload:
                 return
@@ -209,7 +210,7 @@ class TelegramInput(InputChannel):
             try:
                 await self.client.set_webhook(self.webhook_url, self.secret_token)
                 logger.info("telegram: webhook registered at %s", self.webhook_url)
-            except Exception as error:
+            except (ProviderError, OSError) as error:
                 logger.error("telegram: setWebhook failed: %s", error)
 
         return hook

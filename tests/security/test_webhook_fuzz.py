@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Dict, Tuple
+from typing import Dict
 from urllib.parse import urlencode
 
 import pytest

@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from bot.answering.types import Resolution, ResolutionStatus
 from bot.answering.understand import qualifiers as qualifier_lexicon
@@ -107,7 +107,7 @@ def resolve(
                               uncovered_qualifiers=tuple(blocking))
         return Resolution(ResolutionStatus.none, candidates=suggestions, qualifiers=tuple(said))
 
-    named_in_questions = set()
+    named_in_questions: Set[str] = set()
     for question in question_words:
         named_in_questions.update(c.procedure_id for c in matcher.match_words(question).candidates)
 
