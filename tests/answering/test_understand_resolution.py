@@ -175,3 +175,15 @@ def test_the_closest_offered_for_a_case_we_lack_are_about_the_same_thing():
 def test_a_damaged_card_is_reissued_not_exchanged():
     # Luật Căn cước 2023, Điều 24 khoản 2: a card lost or damaged beyond use is re-issued (cấp lại)
     assert resolution("Thẻ căn cước của tôi bị hỏng chip, làm lại ở đâu?").procedure_id == "cap-lai-the-can-cuoc"
+
+
+def test_a_paper_the_citizen_does_not_have_is_not_the_procedure_asked_about():
+    text = ("Sắp tới chúng tôi sẽ đi khai sinh cho con. Vậy không có giấy đăng ký kết hôn thì con mang họ bố "
+            "được không?")
+    found = resolution(text)
+    assert found.status == S.resolved and found.procedure_id == "dang-ky-khai-sinh"
+    # named without a word of absence, the marriage is the one asked about
+    assert resolution("Sắp tới chúng tôi đi khai sinh cho con. Vậy đăng ký kết hôn cần giấy tờ gì?").procedure_id \
+        == "dang-ky-ket-hon"
+    # "chưa rõ" is not a word of absence
+    assert resolution("Mình chưa rõ đăng ký kết hôn cần những giấy tờ gì?").procedure_id == "dang-ky-ket-hon"

@@ -9,8 +9,8 @@
 3. the pool keeps the candidates within POOL_MARGIN of the best alias score; each is ranked by: the
    qualifiers it does not cover that block (one said in a question; a `strict` one anywhere, except an
    `alone` matter told in the story while the questions name a procedure), then whether the questions
-   name it (named in the story only ranks after), then the story's qualifiers it does not cover, then its
-   alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
+   name it (named in the story only ranks after; named in a question only as missing, "không có giấy kết
+   hôn", ranks after that), then the story's qualifiers it does not cover, then its alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
    about the same thing (sharing two of its non-generic syllables) join the pool, ranked after the others;
 4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
@@ -53,6 +53,27 @@ def _siblings(matcher: ProcedureMatcher, remembered: str) -> List[Candidate]:
     found = matcher.match_words(matcher.words(matcher.names[remembered])).candidates
     top = max([c.score for c in found] + [0.0])
     return [Candidate(remembered, top + 1.0, "")] + [c for c in found if c.procedure_id != remembered]
+
+
+# "không có giấy kết hôn", "chưa đăng ký kết hôn", "chưa làm giấy khai sinh" (not "chưa rõ", "chưa biết")
+ABSENCE = frozenset({("khong", "co"), ("chua", "co"), ("chua", "dang"), ("khong", "dang"), ("chua", "lam"),
+                     ("chua", "duoc")})
+ABSENCE_REACH = 2  # syllables between the words of absence and the name ("không có giấy …")
+
+
+def _said_absent(matcher: ProcedureMatcher, words: Sequence[str], alias: str) -> bool:
+    """Whether the question names this procedure's result only as missing: a word of absence just
+    before every syllable of the alias that the question has ("không có giấy kết hôn thì con mang họ cha được không?" asks
+    about the birth registration, not about registering the marriage)."""
+    said = [s for s in matcher.words(alias) if s in words]  # the alias's syllables the question has
+    if not said:
+        return False
+    for start in range(len(words) - 1):
+        if (words[start], words[start + 1]) in ABSENCE:
+            window = list(words[start + 1:start + 1 + ABSENCE_REACH + len(said)])
+            if all(s in window for s in said):
+                return True
+    return False
 
 
 def _blocks(qualifier: qualifier_lexicon.Qualifier, asked: bool, questions_name_a_procedure: bool) -> bool:
@@ -108,8 +129,14 @@ def resolve(
         return Resolution(ResolutionStatus.none, candidates=suggestions, qualifiers=tuple(said))
 
     named_in_questions: Set[str] = set()
+    absent: Set[str] = set()  # named in a question only as what the citizen does not have
     for question in question_words:
-        named_in_questions.update(c.procedure_id for c in matcher.match_words(question).candidates)
+        for candidate in matcher.match_words(question).candidates:
+            if _said_absent(matcher, question, candidate.alias):
+                absent.add(candidate.procedure_id)
+            else:
+                named_in_questions.add(candidate.procedure_id)
+    absent -= named_in_questions
 
     def uncovered(candidate: Candidate) -> Tuple[List[str], List[str]]:
         covers = matcher.qualifiers.get(candidate.procedure_id, ())
@@ -122,7 +149,8 @@ def resolve(
     def rank(candidate: Candidate) -> Tuple:
         blocking, soft = uncovered(candidate)
         story_only = bool(named_in_questions) and candidate.procedure_id not in named_in_questions
-        return (len(blocking), candidate.procedure_id not in named, story_only, len(soft))
+        return (len(blocking), candidate.procedure_id not in named, story_only, candidate.procedure_id in absent,
+                len(soft))
 
     first = min(pool, key=lambda c: (rank(c), -c.score))
     if uncovered(first)[0]:
