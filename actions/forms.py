@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -125,8 +126,14 @@ def active_spec(tracker: Tracker) -> Optional[FormSpec]:
 
 # ---------------------------------------------------------------- validation (one per form)
 
-class _ValidateForm(FormValidationAction):
-    form_name: str = ""
+class _ValidateForm(FormValidationAction, ABC):
+    """Validates one form; abstract (rasa_sdk registers no action for it): each concrete subclass in
+    ``VALIDATORS`` sets ``form_name``."""
+
+    @property
+    @abstractmethod
+    def form_name(self) -> str:  # type: ignore[override]  (a str class attribute in each subclass)
+        """The form validated, e.g. ``form_khai_sinh``."""
 
     def name(self) -> Text:
         return f"validate_{self.form_name}"
@@ -183,8 +190,14 @@ VALIDATORS = [_validation_class(name) for name in all_forms()]
 
 # ---------------------------------------------------------------- questions
 
-class _AskField(Action):
-    slot: str = ""
+class _AskField(Action, ABC):
+    """Asks one field; abstract (rasa_sdk registers no action for it): each concrete subclass in
+    ``ASKERS`` sets ``slot``."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked, e.g. ``ks_con_ho_ten``."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
