@@ -17,16 +17,24 @@ from bot.answering import pipeline
 from bot.knowledge import repository
 
 
+def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The whole of ``action_answer_faq`` as a plain function (shared with ``action_start_form``),
+    counted (``bot.analytics``)."""
+    reply = pipeline.answer(latest_text(tracker), answer_context(tracker), repository.current())
+    if reply.kind == "dont_know" and latest_intent(tracker) == "out_of_scope":
+        dispatcher.utter_message(response="utter_out_of_scope")
+        events: List[Dict[Text, Any]] = []
+    else:
+        events = send_reply(dispatcher, tracker, reply)
+    analytics.count(dispatcher, tracker, events)
+    return events
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
 
-    @analytics.counted
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        reply = pipeline.answer(latest_text(tracker), answer_context(tracker), repository.current())
-        if reply.kind == "dont_know" and latest_intent(tracker) == "out_of_scope":
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
-        return send_reply(dispatcher, tracker, reply)
+        return answer_faq(dispatcher, tracker)

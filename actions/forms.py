@@ -18,6 +18,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.faq import answer_faq
+from actions.procedures import answer_procedure
 from bot.privacy import ERASE_SLOT, mask_value
 from bot.settings import load_form_settings, load_privacy_settings
 from bot.text import fold
@@ -315,15 +317,11 @@ class ActionStartForm(Action):
         named_procedure = any(e.get("entity") == "procedure" for e in (tracker.latest_message or {}).get("entities") or [])
         if spec is None and intent != "start_form" and named_procedure:
             # "Khai tử cho bố tôi" read as a form answer while no form is open: it is about a procedure
-            from actions.procedures import ActionAnswerProcedure
-
-            return ActionAnswerProcedure().run(dispatcher, tracker, domain)
+            return answer_procedure(dispatcher, tracker)
         if spec is None and intent in ("fill_form", "correct_field"):
             # a "form answer" while no form is open is a question the NLU could not place: the FAQ
             # answers it, or the assistant says it does not know and records it for officers
-            from actions.faq import ActionAnswerFaq
-
-            return ActionAnswerFaq().run(dispatcher, tracker, domain)
+            return answer_faq(dispatcher, tracker)
         if spec is None:
             lead = (
                 "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "
