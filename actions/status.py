@@ -27,6 +27,7 @@ from actions.conversation import latest_entity_values, latest_intent, latest_tex
 from applications.guard import QueryGuard
 from applications.render import render_status
 from applications.store import StatusStore
+from bot.answering.intents import PROCEDURE_INTENTS
 from bot.privacy import mask
 from bot.settings import StatusSettings, load_settings, load_status_settings
 from bot.text import fold
@@ -44,8 +45,7 @@ STOP_INTENTS = {"deny", "goodbye", "unsubscribe", "human_handoff", "thank"}
 # personal-data requests in the middle of a lookup: the lookup stops and the request is served
 PRIVACY_FOLLOWUPS = {"erase_my_data": "action_privacy_erase_ask", "withdraw_consent": "action_privacy_withdraw",
                      "sent_photo": "utter_privacy_no_photos"}
-OTHER_QUESTIONS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
-                   "ask_overview", "inform_procedure"}
+OTHER_QUESTIONS = PROCEDURE_INTENTS  # a question about a procedure stops the lookup and is answered
 STOP_WORDS = {"thoi", "huy", "dung", "khong tra nua", "thoat"}
 
 _clients: Dict[str, Redis] = {}

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.answering.intents import PROCEDURE_INTENTS
 from bot.answering.responses import response_text
 from bot.text import fold, normalize
 from forms import parsers
@@ -35,9 +36,8 @@ from forms.spec import (
 
 # Intents owned by other features: a message classified as one of these (confidently) that does not
 # read as a value for the form is a question to answer before resuming.
-INTERRUPTING_INTENTS = {
-    "ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
-    "ask_overview", "inform_procedure", "check_status", "greet", "goodbye", "thank", "bot_challenge",
+INTERRUPTING_INTENTS = PROCEDURE_INTENTS | {
+    "check_status", "greet", "goodbye", "thank", "bot_challenge",
     "human_handoff", "out_of_scope", "start_form", "subscribe_status", "unsubscribe",
     "sent_photo", "erase_my_data", "withdraw_consent",  # personal data (actions/privacy.py)
 }

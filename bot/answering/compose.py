@@ -32,6 +32,7 @@ import re
 from typing import List, Optional, Sequence, Tuple
 
 from bot.answering.find import labels
+from bot.answering.intents import ASPECT_INTENTS
 from bot.answering.responses import response_text
 from bot.answering.types import Asked, Button, Findings, Reply
 from bot.knowledge.model import Procedure
@@ -42,11 +43,6 @@ MAX_WHICH = 3
 MAX_OTHER_BUTTONS = 4
 MAX_SMS_BUTTONS = 2
 BASIS_ITEMS = 2
-ASPECT_INTENTS = {
-    Asked.documents: "ask_documents", Asked.fee: "ask_fee", Asked.deadline: "ask_deadline",
-    Asked.authority: "ask_authority", Asked.online: "ask_online", Asked.legal_basis: "ask_legal_basis",
-    Asked.overview: "ask_overview",
-}
 
 
 def heading(asked: Asked) -> str:
