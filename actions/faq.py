@@ -2,6 +2,8 @@
 out of scope: the same ``pipeline.answer`` (a procedure named in the message is still answered; the
 FAQ answers the rest by retrieval). When the pipeline knows nothing and the NLU said out_of_scope,
 the polite redirect ``utter_out_of_scope`` is said instead of "I don't know" (nothing recorded).
+``answer_faq`` is the whole action as a plain function, for ``action_start_form`` (a form answer while
+no form is open): actions share functions, never call each other's ``run``.
 """
 
 from __future__ import annotations
