@@ -2,7 +2,12 @@
 the summary, and what happens when a form is finished, cancelled or paused.
 
 The logic lives in ``forms.engine`` (Rasa-independent, unit-tested); these actions read the tracker,
-call it, and turn its answer into messages and events. Personal data is never logged unmasked, and
+call it, and turn its answer into messages and events. What they say is in the domain: the
+``utter_form_*`` responses (``forms/responses.yml``, generated into ``bot/domain/forms.yml``), sent by
+name with their values (``dispatcher.utter_message(response=..., form=...)``), so Rasa fills them and
+picks a channel's variant; the engine's sentences, the summary and the parsers' messages come as text.
+A procedure or FAQ question met while no form is open is answered by the shared functions
+``answer_procedure``/``answer_faq``, not by calling another action's ``run``. Personal data is never logged unmasked, and
 is removed from the tracker (slots reset) when the form is produced or cancelled, unless the citizen
 asked to keep it.
 """
@@ -11,12 +16,15 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.faq import answer_faq
+from actions.procedures import answer_procedure
 from bot.privacy import ERASE_SLOT, mask_value
 from bot.settings import load_form_settings, load_privacy_settings
 from bot.text import fold
@@ -125,8 +133,14 @@ def active_spec(tracker: Tracker) -> Optional[FormSpec]:
 
 # ---------------------------------------------------------------- validation (one per form)
 
-class _ValidateForm(FormValidationAction):
-    form_name: str = ""
+class _ValidateForm(FormValidationAction, ABC):
+    """Validates one form; abstract (rasa_sdk registers no action for it): each concrete subclass in
+    ``VALIDATORS`` sets ``form_name``."""
+
+    @property
+    @abstractmethod
+    def form_name(self) -> str:  # type: ignore[override]  (a str class attribute in each subclass)
+        """The form validated, e.g. ``form_khai_sinh``."""
 
     def name(self) -> Text:
         return f"validate_{self.form_name}"
@@ -153,19 +167,9 @@ class _ValidateForm(FormValidationAction):
         if turn.cancel:
             if turn.expired:
                 minutes = round(settings.expiry_seconds / 60)
-                dispatcher.utter_message(
-                    text=(
-                        f"Tờ khai bạn điền dở đã quá {minutes} phút không được tiếp tục, nên mình đã xóa các thông tin "
-                        "đã khai để bảo vệ dữ liệu cá nhân của bạn. Muốn làm lại, bạn nhắn “điền tờ khai” nhé."
-                    )
-                )
+                dispatcher.utter_message(response="utter_form_expired", minutes=minutes)
             else:
-                dispatcher.utter_message(
-                    text=(
-                        f"Mình đã hủy {spec.short_title.lower()} và xóa các thông tin bạn đã khai. "
-                        "Khi cần, bạn nhắn “điền tờ khai” để làm lại nhé."
-                    )
-                )
+                dispatcher.utter_message(response="utter_form_cancelled", form=spec.short_title.lower())
             logger.info("form %s: %s", spec.form, "expired" if turn.expired else "cancelled")
             return reset_events(spec, tracker=tracker) + [SlotSet("requested_slot", None), ActiveLoop(None)]
         for text in turn.messages:
@@ -183,8 +187,14 @@ VALIDATORS = [_validation_class(name) for name in all_forms()]
 
 # ---------------------------------------------------------------- questions
 
-class _AskField(Action):
-    slot: str = ""
+class _AskField(Action, ABC):
+    """Asks one field; abstract (rasa_sdk registers no action for it): each concrete subclass in
+    ``ASKERS`` sets ``slot``."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked, e.g. ``ks_con_ho_ten``."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
@@ -201,8 +211,8 @@ class _AskField(Action):
             return []
         f = spec.field(self.slot)
         number = spec.slots.index(self.slot) + 1
-        prefix = "Mình quay lại tờ khai nhé. " if resumed_after_interruption(tracker) else ""
-        dispatcher.utter_message(text=f"{prefix}({number}/{len(spec.slots)}) {f.prompt}")
+        response = "utter_form_ask_resumed" if resumed_after_interruption(tracker) else "utter_form_ask"
+        dispatcher.utter_message(response=response, number=number, total=len(spec.slots), prompt=f.prompt)
         return []
 
 
@@ -222,15 +232,7 @@ class ActionAskFormConfirmed(Action):
             return []
         values = values_of(tracker, spec)
         dispatcher.utter_message(text=summary_text(spec, values))
-        dispatcher.utter_message(
-            text=(
-                "Các thông tin trên đã đúng chưa? Trả lời “đúng” để mình tạo tờ khai, hoặc nhắn "
-                "“sửa <mục> thành <giá trị mới>”, ví dụ: “sửa ngày sinh thành 12/3/2024”. Sau khi tạo tờ khai, "
-                "mình sẽ xóa thông tin cá nhân khỏi cuộc trò chuyện; nếu muốn giữ lại để dùng lần sau, bạn nhắn "
-                "“đúng, giữ lại thông tin”."
-            ),
-            buttons=[{"title": "Đúng, tạo tờ khai", "payload": "đúng"}, {"title": "Hủy", "payload": "hủy"}],
-        )
+        dispatcher.utter_message(response="utter_form_ask_confirm")  # its buttons are in the domain
         return []
 
 
@@ -278,49 +280,26 @@ class ActionStartForm(Action):
         current = active_spec(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if current is not None and intent == "check_status":
-            dispatcher.utter_message(
-                text=(
-                    f"Bạn đang điền {current.short_title.lower()}. Để tra cứu hồ sơ, bạn hoàn thành tờ khai này "
-                    "(hoặc nhắn “hủy”) rồi hỏi lại mình nhé."
-                )
-            )
+            dispatcher.utter_message(response="utter_form_busy_status", form=current.short_title.lower())
             return []
         if current is not None and intent == "start_form":
-            dispatcher.utter_message(
-                text=(
-                    f"Bạn đang điền {current.short_title.lower()}. Mình tiếp tục tờ khai này; "
-                    "nếu muốn dừng để điền tờ khai khác, bạn nhắn “hủy”."
-                )
-            )
+            dispatcher.utter_message(response="utter_form_busy_start", form=current.short_title.lower())
             return []
         if current is not None:
-            dispatcher.utter_message(
-                text="Mình chưa rõ ý bạn. Bạn trả lời câu hỏi dưới đây của tờ khai, hoặc nhắn “hủy” nếu muốn dừng."
-            )
+            dispatcher.utter_message(response="utter_form_unclear")
             return []
         spec = choose_form(tracker) if intent == "start_form" else None
         named_procedure = any(e.get("entity") == "procedure" for e in (tracker.latest_message or {}).get("entities") or [])
         if spec is None and intent != "start_form" and named_procedure:
             # "Khai tử cho bố tôi" read as a form answer while no form is open: it is about a procedure
-            from actions.procedures import ActionAnswerProcedure
-
-            return ActionAnswerProcedure().run(dispatcher, tracker, domain)
+            return answer_procedure(dispatcher, tracker)
         if spec is None and intent in ("fill_form", "correct_field"):
             # a "form answer" while no form is open is a question the NLU could not place: the FAQ
             # answers it, or the assistant says it does not know and records it for officers
-            from actions.faq import ActionAnswerFaq
-
-            return ActionAnswerFaq().run(dispatcher, tracker, domain)
+            return answer_faq(dispatcher, tracker)
         if spec is None:
-            lead = (
-                "Hiện bạn chưa điền dở tờ khai nào (tờ khai chưa hoàn thành sẽ được xóa sau một thời gian). "
-                if intent == "resume_form"
-                else ""
-            )
-            dispatcher.utter_message(
-                text=lead + "Mình có thể giúp bạn điền các tờ khai sau. Bạn muốn điền tờ khai nào?",
-                buttons=FORM_BUTTONS,
-            )
+            response = "utter_form_choose_none_open" if intent == "resume_form" else "utter_form_choose"
+            dispatcher.utter_message(response=response, buttons=FORM_BUTTONS)
             return []
         from actions.privacy import ask_consent, has_consent
 
@@ -332,13 +311,7 @@ class ActionStartForm(Action):
 
 def begin_form(dispatcher: CollectingDispatcher, spec: FormSpec) -> List[EventType]:
     """Say how the form works and start it (the citizen has agreed to the notice)."""
-    dispatcher.utter_message(
-        text=(
-            f"Mình sẽ cùng bạn điền {spec.short_title.lower()} theo {spec.template}, từng mục một. "
-            "Bạn có thể trả lời nhiều mục trong một tin nhắn (ví dụ: “tên Nguyễn Minh Khang, sinh ngày 12/3/2024, "
-            "giới tính nam”), sửa bất cứ lúc nào (“sửa ngày sinh thành …”), hỏi thêm giữa chừng, hoặc nhắn “hủy” để dừng."
-        )
-    )
+    dispatcher.utter_message(response="utter_form_begin", form=spec.short_title.lower(), form_template=spec.template)
     # the procedure the form belongs to: "lệ phí bao nhiêu?" in the middle of the form is about it
     return [SlotSet(ACTIVE_SLOT, time.time()), SlotSet("procedure", spec.procedure), FollowupAction(spec.form)]
 
@@ -374,19 +347,16 @@ class ActionSubmitForm(Action):
             pdf_url = f"{settings.base_url}/{produced.pdf.name}"
             json_url = f"{settings.base_url}/{produced.json.name}"
             dispatcher.utter_message(
-                text=(
-                    f"Xong rồi! {spec.short_title} của bạn đã được tạo (mã {produced.code}). "
-                    f"Bạn tải bản PDF tại: {pdf_url}\nBạn in ra, kiểm tra lại, ký tên rồi nộp kèm hồ sơ nhé."
-                ),
+                response="utter_form_produced", title=spec.short_title, code=produced.code, pdf_url=pdf_url,
                 json_message={
                     "type": "file", "url": pdf_url, "name": f"{produced.code}.pdf", "mime": "application/pdf",
                     "data_url": json_url, "code": produced.code,
                 },
             )
         if keep:
-            dispatcher.utter_message(text="Theo yêu cầu của bạn, mình giữ lại thông tin đã khai trong cuộc trò chuyện này.")
+            dispatcher.utter_message(response="utter_form_data_kept")
         else:
-            dispatcher.utter_message(text="Mình đã xóa các thông tin cá nhân bạn khai khỏi cuộc trò chuyện.")
+            dispatcher.utter_message(response="utter_form_data_erased")
         return reset_events(spec, keep_data=keep, tracker=tracker)
 
 
@@ -401,9 +371,9 @@ class ActionCancelForm(Action):
     ) -> List[EventType]:
         spec = active_spec(tracker)
         if spec is None:
-            dispatcher.utter_message(text="Hiện bạn không điền tờ khai nào nên không có gì để hủy. Bạn cần mình giúp gì thêm không?")
+            dispatcher.utter_message(response="utter_form_nothing_to_cancel")
             return []
-        dispatcher.utter_message(text=f"Mình đã hủy {spec.short_title.lower()} và xóa các thông tin bạn đã khai.")
+        dispatcher.utter_message(response="utter_form_cancelled_short", form=spec.short_title.lower())
         return reset_events(spec, tracker=tracker) + [SlotSet("requested_slot", None), ActiveLoop(None)]
 
 
@@ -417,10 +387,5 @@ class ActionFormPause(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         minutes = round(load_form_settings().expiry_seconds / 60)
-        dispatcher.utter_message(
-            text=(
-                f"Tạm biệt bạn! Mình giữ tờ khai đang điền dở trong {minutes} phút; khi quay lại, bạn chỉ cần trả lời "
-                "tiếp câu hỏi dưới đây. Quá thời gian đó, thông tin đã khai sẽ được xóa."
-            )
-        )
+        dispatcher.utter_message(response="utter_form_pause", minutes=minutes)
         return []

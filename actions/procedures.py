@@ -19,13 +19,20 @@ from bot.answering import pipeline
 from bot.knowledge import repository
 
 
+def answer_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The answer path's reply to the latest message, sent and counted (``bot.analytics``): the whole
+    of ``action_answer_procedure``, shared with the actions that find a procedure question in their turn."""
+    reply = pipeline.answer(latest_text(tracker), answer_context(tracker), repository.current())
+    events = send_reply(dispatcher, tracker, reply)
+    analytics.count(dispatcher, tracker, events)
+    return events
+
+
 class ActionAnswerProcedure(Action):
     def name(self) -> Text:
         return "action_answer_procedure"
 
-    @analytics.counted
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        reply = pipeline.answer(latest_text(tracker), answer_context(tracker), repository.current())
-        return send_reply(dispatcher, tracker, reply)
+        return answer_procedure(dispatcher, tracker)

@@ -7,7 +7,9 @@ check get the very same answer, and each sender has a budget of queries and fail
 (``applications.guard``) and each code a budget of failed checks from all senders together, so codes
 can be neither enumerated nor guessed from many sender ids. After a successful query the citizen is
 offered notifications on the same channel (``action_subscribe_status``); "hủy nhận thông báo" /
-SMS ``HUY`` stops them (``action_unsubscribe_status``).
+SMS ``HUY`` stops them (``action_unsubscribe_status``; ``unsubscribe`` is the same as a function, which
+``action_check_status`` calls when "HUY" stops a lookup: actions share functions, never call each other's
+``run``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from actions.conversation import latest_entity_values, latest_intent, latest_tex
 from applications.guard import QueryGuard
 from applications.render import render_status
 from applications.store import StatusStore
+from bot.answering.intents import PROCEDURE_INTENTS
 from bot.privacy import mask
 from bot.settings import StatusSettings, load_settings, load_status_settings
 from bot.text import fold
@@ -42,8 +45,7 @@ STOP_INTENTS = {"deny", "goodbye", "unsubscribe", "human_handoff", "thank"}
 # personal-data requests in the middle of a lookup: the lookup stops and the request is served
 PRIVACY_FOLLOWUPS = {"erase_my_data": "action_privacy_erase_ask", "withdraw_consent": "action_privacy_withdraw",
                      "sent_photo": "utter_privacy_no_photos"}
-OTHER_QUESTIONS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
-                   "ask_overview", "inform_procedure"}
+OTHER_QUESTIONS = PROCEDURE_INTENTS  # a question about a procedure stops the lookup and is answered
 STOP_WORDS = {"thoi", "huy", "dung", "khong tra nua", "thoat"}
 
 _clients: Dict[str, Redis] = {}
@@ -156,7 +158,7 @@ class ActionCheckStatus(Action):
         settings = load_status_settings()
         if tracker.get_slot(STOP_SLOT):
             if latest_intent(tracker) == "unsubscribe":
-                return _reset() + await ActionUnsubscribeStatus().run(dispatcher, tracker, domain)
+                return _reset() + await unsubscribe(dispatcher, tracker)
             if latest_intent(tracker) in PRIVACY_FOLLOWUPS:
                 return _reset() + [FollowupAction(PRIVACY_FOLLOWUPS[latest_intent(tracker)])]
             dispatcher.utter_message(response="utter_status_stopped")
@@ -239,6 +241,23 @@ class ActionSubscribeStatus(Action):
         return [SlotSet(OFFER_SLOT, False)]
 
 
+async def unsubscribe(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Stop this channel's notifications to the sender: the whole of ``action_unsubscribe_status``,
+    shared with ``action_check_status`` when "HUY" stops a lookup."""
+    settings = load_status_settings()
+    channel = channel_of(tracker)
+    target = settings.subscribe_channels.get(channel)
+    if not target or not settings.redis_url:
+        dispatcher.utter_message(response="utter_status_unsubscribed_none")
+        return [SlotSet(OFFER_SLOT, False)]
+    recipient = provider_id(channel, tracker.sender_id)
+    if target == "sms":
+        recipient = normalize_phone(recipient) or recipient
+    removed = await StatusStore(redis_client(settings.redis_url), settings.key_prefix).unsubscribe(target, recipient)
+    dispatcher.utter_message(response="utter_status_unsubscribed" if removed else "utter_status_unsubscribed_none")
+    return [SlotSet(OFFER_SLOT, False), SlotSet(VERIFIED_SLOT, None)]
+
+
 class ActionUnsubscribeStatus(Action):
     def name(self) -> Text:
         return "action_unsubscribe_status"
@@ -246,15 +265,4 @@ class ActionUnsubscribeStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        settings = load_status_settings()
-        channel = channel_of(tracker)
-        target = settings.subscribe_channels.get(channel)
-        if not target or not settings.redis_url:
-            dispatcher.utter_message(response="utter_status_unsubscribed_none")
-            return [SlotSet(OFFER_SLOT, False)]
-        recipient = provider_id(channel, tracker.sender_id)
-        if target == "sms":
-            recipient = normalize_phone(recipient) or recipient
-        removed = await StatusStore(redis_client(settings.redis_url), settings.key_prefix).unsubscribe(target, recipient)
-        dispatcher.utter_message(response="utter_status_unsubscribed" if removed else "utter_status_unsubscribed_none")
-        return [SlotSet(OFFER_SLOT, False), SlotSet(VERIFIED_SLOT, None)]
+        return await unsubscribe(dispatcher, tracker)

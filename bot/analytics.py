@@ -1,6 +1,6 @@
 """Tiny usage counters for the officers' dashboard, in Redis; never raises, no personal data.
 
-``@counted`` wraps an action's ``run``: after it ran, one question is counted for the day and the
+``@counted`` wraps an action's ``run`` (``count`` does the same for a function shared by actions): after it ran, one question is counted for the day and the
 channel, the procedure answered (a ``procedure`` slot set by the action) and whether the assistant
 had to say it did not know (a fallback). Conversations are counted as distinct senders per day in a
 HyperLogLog, fed with a salted hash of the sender id, never the id itself.
@@ -88,15 +88,17 @@ def _outcome(dispatcher: Any, events: Iterable[Any]) -> Dict[str, Any]:
     return {"procedure": procedure, "fallback": fallback}
 
 
+def count(dispatcher: Any, tracker: Any, events: Any) -> None:
+    """Count the question just answered (what ``dispatcher`` said, the ``events`` returned); never raises."""
+    try:
+        outcome = _outcome(dispatcher, events)
+        record(tracker.sender_id, tracker.get_latest_input_channel(), outcome["procedure"], outcome["fallback"])
+    except Exception:  # statistics must never break a conversation; a bug is logged with its traceback
+        logger.exception("analytics not recorded")
+
+
 def counted(run: Callable) -> Callable:
     """Decorator for ``Action.run(self, dispatcher, tracker, domain)``: counts the question it answered."""
-
-    def count(dispatcher: Any, tracker: Any, events: Any) -> None:
-        try:
-            outcome = _outcome(dispatcher, events)
-            record(tracker.sender_id, tracker.get_latest_input_channel(), outcome["procedure"], outcome["fallback"])
-        except Exception:  # statistics must never break a conversation; a bug is logged with its traceback
-            logger.exception("analytics not recorded")
 
     if inspect.iscoroutinefunction(run):
 

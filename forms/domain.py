@@ -1,4 +1,7 @@
-"""Generates the Rasa domain of the forms (``bot/domain/forms.yml``) from the form definitions:
+"""Generates the Rasa domain of the forms (``bot/domain/forms.yml``) from the form definitions
+(intents, slots, forms, actions) and from ``forms/responses.yml`` (what the forms say, as ``utter_form_*``
+responses: the actions send them by name, the engine reads them from the domain through
+``bot.answering.responses``):
 
     .venv/bin/python -m forms.domain > bot/domain/forms.yml
 
@@ -7,12 +10,14 @@ A test checks the committed file is up to date."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, Dict, List
 
 import yaml
 
 from forms.spec import ACTIVE_SLOT, CONFIRM_SLOT, KEEP_SLOT, NOTICE_SLOT, PENDING_SLOT, all_forms
 
+RESPONSES_FILE = Path(__file__).resolve().parent / "responses.yml"
 INTENTS = ["start_form", "fill_form", "correct_field", "cancel_form", "resume_form"]
 ACTIONS = ["action_start_form", "action_submit_form", "action_cancel_form", "action_form_pause"]
 
@@ -42,12 +47,13 @@ def domain() -> Dict[str, Any]:
         "slots": slots,
         "forms": {spec.form: {"required_slots": spec.required_slots} for spec in all_forms().values()},
         "actions": ACTIONS + [f"validate_{spec.form}" for spec in all_forms().values()] + ask_actions(),
+        "responses": yaml.safe_load(RESPONSES_FILE.read_text(encoding="utf-8")),
     }
 
 
 HEADER = (
-    "# Generated from forms/definitions/*.yml by `python -m forms.domain > bot/domain/forms.yml`: do not edit.\n"
-    "# Conversational form filling (issue 5): the three declarations, their slots and actions.\n"
+    "# Generated from forms/definitions/*.yml and forms/responses.yml by `python -m forms.domain > bot/domain/forms.yml`:\n"
+    "# do not edit. Conversational form filling (issue 5): the three declarations, their slots and actions, what they say.\n"
 )
 
 

@@ -4,6 +4,10 @@ thin layer over it, so it is unit-tested directly).
 One citizen message is one :func:`handle` call: it reads the slot values so far, the message, its
 intent, and which field was asked; it returns the slot updates, what to say, and whether the message
 was not meant for the form at all (a question: Rasa's rules answer it, then the form resumes).
+
+What it says is text: the form's sentences are ``utter_form_*`` responses of the domain
+(``forms/responses.yml``, generated into ``bot/domain/forms.yml``) read through
+``bot.answering.responses.response_text``, joined with the parsers' messages (``forms/parsers.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.answering.intents import PROCEDURE_INTENTS
+from bot.answering.responses import response_text
 from bot.text import fold, normalize
 from forms import parsers
 from forms.parsers import Parsed
@@ -30,9 +36,8 @@ from forms.spec import (
 
 # Intents owned by other features: a message classified as one of these (confidently) that does not
 # read as a value for the form is a question to answer before resuming.
-INTERRUPTING_INTENTS = {
-    "ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online", "ask_legal_basis",
-    "ask_overview", "inform_procedure", "check_status", "greet", "goodbye", "thank", "bot_challenge",
+INTERRUPTING_INTENTS = PROCEDURE_INTENTS | {
+    "check_status", "greet", "goodbye", "thank", "bot_challenge",
     "human_handoff", "out_of_scope", "start_form", "subscribe_status", "unsubscribe",
     "sent_photo", "erase_my_data", "withdraw_consent",  # personal data (actions/privacy.py)
 }
@@ -384,9 +389,7 @@ def handle(
 
     if _KEEP.search(_key(text)):
         turn.updates[KEEP_SLOT] = True
-        turn.messages.append(
-            "Mình sẽ giữ lại thông tin bạn đã khai sau khi tạo tờ khai, để lần sau bạn không phải nhập lại."
-        )
+        turn.messages.append(response_text("utter_form_keep_data"))
         rest = _KEEP.sub(" ", _key(text)).strip()
         if not rest or is_affirm(rest):
             if requested == CONFIRM_SLOT and (not rest or is_affirm(rest)):
@@ -395,7 +398,7 @@ def handle(
         text = rest if is_affirm(rest) else text
 
     if _RESUME.match(_key(text)):
-        turn.messages.append("Mình tiếp tục tờ khai nhé.")
+        turn.messages.append(response_text("utter_form_resume"))
         return turn
 
     pending = values.get(PENDING_SLOT)
@@ -408,7 +411,7 @@ def handle(
             _after_update(spec, values, turn, [slot])
             return turn
         if is_deny(text) or (intent == "deny" and confidence >= INTENT_CONFIDENCE and len(_key(text).split()) <= 3):
-            turn.messages.append(f"Vâng, bạn nhập lại {f.label.lower()} giúp mình.")
+            turn.messages.append(response_text("utter_form_reenter", field=f.label.lower()))
             turn.updates[NOTICE_SLOT] = "silent"
             # ask the same field again
             return turn
@@ -418,10 +421,7 @@ def handle(
         turn.updates[CONFIRM_SLOT] = True
         return turn
     if requested == CONFIRM_SLOT and is_deny(text):
-        turn.messages.append(
-            "Bạn muốn sửa mục nào? Bạn nhắn theo mẫu “sửa <mục> thành <giá trị mới>”, "
-            "ví dụ: “sửa ngày sinh của mẹ thành 5/6/1990”."
-        )
+        turn.messages.append(response_text("utter_form_which_to_fix"))
         turn.updates[NOTICE_SLOT] = "silent"
         return turn
 
@@ -434,10 +434,7 @@ def handle(
 
     if not mentions and (_CORRECTION.match(_key(text)) or (intent == "correct_field" and confidence >= INTENT_CONFIDENCE)):
         # "sửa tên mẹ" without the new value: never read it as a value
-        turn.messages.append(
-            "Bạn muốn sửa mục nào, thành gì? Bạn nhắn theo mẫu “sửa <mục> thành <giá trị mới>”, "
-            "ví dụ: “sửa ngày sinh của mẹ thành 5/6/1990” hoặc “sửa tên cháu thành Nguyễn Minh Khôi”."
-        )
+        turn.messages.append(response_text("utter_form_correction_needs_value"))
         turn.updates[NOTICE_SLOT] = "silent" if requested == CONFIRM_SLOT else None
         return turn
 
@@ -461,9 +458,7 @@ def handle(
             return turn
         if field_asked is None:
             # at the summary: neither yes, no nor a correction
-            turn.messages.append(
-                "Bạn trả lời “đúng” để mình tạo tờ khai, hoặc nhắn “sửa <mục> thành <giá trị mới>” nếu cần sửa."
-            )
+            turn.messages.append(response_text("utter_form_confirm_reminder"))
             turn.updates[NOTICE_SLOT] = "silent"
             return turn
         if not assignments:
@@ -488,8 +483,8 @@ def handle(
 
     if filled and (len(assignments) > 1 or any(s != requested or values.get(s) is not None for s in filled)):
         noted = "; ".join(f"{describe(spec.field(s))}: {display(merged[s])}" for s in filled)
-        verb = "Mình đã sửa" if any(values.get(s) is not None for s in filled) else "Mình đã ghi"
-        turn.messages.insert(0, f"{verb}: {noted}.")
+        corrected = any(values.get(s) is not None for s in filled)
+        turn.messages.insert(0, response_text("utter_form_corrected" if corrected else "utter_form_noted", values=noted))
     _after_update(spec, values, turn, filled)
     if requested in errors or (errors and not filled):
         turn.updates[NOTICE_SLOT] = "silent"
@@ -534,4 +529,4 @@ def _after_update(spec: FormSpec, values: Dict[str, Any], turn: Turn, changed: L
         error = parsers.id_number_mismatch(merged[f.slot], year, gender)
         if error:
             turn.updates[f.slot] = None
-            turn.messages.append(f"{describe(f)} đã nhập trước đó: {error}")
+            turn.messages.append(response_text("utter_form_earlier_value_invalid", field=describe(f), error=error))

@@ -8,5 +8,6 @@
 
 ``bot.answering.pipeline.answer`` runs the three on one knowledge snapshot; the Rasa actions
 (``actions/procedures.py``, ``actions/faq.py``) are thin adapters over it. The types passed between the
-stages are in ``bot.answering.types``.
+stages are in ``bot.answering.types``; the intents of a procedure question in ``bot.answering.intents``;
+``bot.answering.responses`` reads the domain's responses as text (for the composer and the form engine).
 """

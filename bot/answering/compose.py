@@ -20,7 +20,8 @@
   (``qualifier_not_covered``) none of ours covers: said honestly, the closest procedures as buttons,
   the hotline and portal; ``record_unanswered`` carries the reason for the adapter.
 
-Sentences come from the domain responses (bot/domain/core.yml) so they are edited in one place;
+Sentences come from the domain responses (bot/domain/core.yml, read by ``bot.answering.responses``,
+whose ``response_text`` is used here) so they are edited in one place;
 ``extras["response"]`` names the response (with ``extras["values"]``) when the whole reply is one.
 """
 
@@ -28,38 +29,20 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
-
-import yaml
+from typing import List, Optional, Sequence, Tuple
 
 from bot.answering.find import labels
+from bot.answering.intents import ASPECT_INTENTS
+from bot.answering.responses import response_text
 from bot.answering.types import Asked, Button, Findings, Reply
 from bot.knowledge.model import Procedure
 from bot.knowledge.render import date_vn
 from core.message_text import numbered_options, options_hint, sms_parts, to_gsm7
 
-DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain" / "core.yml"
 MAX_WHICH = 3
 MAX_OTHER_BUTTONS = 4
 MAX_SMS_BUTTONS = 2
 BASIS_ITEMS = 2
-ASPECT_INTENTS = {
-    Asked.documents: "ask_documents", Asked.fee: "ask_fee", Asked.deadline: "ask_deadline",
-    Asked.authority: "ask_authority", Asked.online: "ask_online", Asked.legal_basis: "ask_legal_basis",
-    Asked.overview: "ask_overview",
-}
-
-
-@lru_cache(maxsize=1)
-def _responses() -> Dict[str, str]:
-    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
-    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
-
-
-def response_text(name: str, **values: str) -> str:
-    return _responses()[name].format(**values)
 
 
 def heading(asked: Asked) -> str:

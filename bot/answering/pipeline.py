@@ -40,6 +40,7 @@ import yaml
 
 from bot.answering import compose as stage3
 from bot.answering.find import case_for_qualifiers, find, labels, procedures_answering
+from bot.answering.intents import ASPECT_INTENTS, PROCEDURE_INTENTS
 from bot.answering.understand.qualifiers import lexicon as qualifier_lexicon
 from bot.answering.types import Asked, Resolution, ResolutionStatus, Reply, Understanding
 from bot.knowledge.render import render_faq
@@ -48,9 +49,7 @@ from bot.text import syllables
 
 LOW_CONFIDENCE_MARGIN = 0.1
 SHORT_MESSAGE = 7  # syllables: a message naming no procedure this short asks "which procedure?"
-PROCEDURE_INTENTS = {"ask_documents", "ask_fee", "ask_deadline", "ask_authority", "ask_online",
-                     "ask_legal_basis", "ask_overview", "inform_procedure"}
-INTENT_ASPECTS = {intent: aspect for aspect, intent in stage3.ASPECT_INTENTS.items()}
+INTENT_ASPECTS = {intent: aspect for aspect, intent in ASPECT_INTENTS.items()}
 
 
 @dataclass(frozen=True)
