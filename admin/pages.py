@@ -1,0 +1,88 @@
+"""What every page handler of the workspace uses: the application's keys (its Redis client, knowledge
+store, cookie and proxy settings), the request's officer, flash messages, rendering a template with
+the layout's context, and the See Other redirect every successful POST answers with.
+
+Redis: a session's flash messages are rewritten in ``admin:session:<sha256>`` (``auth.session_key``);
+the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox
+(``unanswered``, ``core.redis_keys.UNANSWERED``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from admin import auth
+from bot.knowledge.store import KINDS, KnowledgeStore
+from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
+
+REDIS = web.AppKey("redis", object)
+STORE = web.AppKey("store", KnowledgeStore)
+SECURE_COOKIE = web.AppKey("secure_cookie", bool)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
+KIND_NAMES = {"procedures": "Thủ tục", "faq": "Câu hỏi thường gặp"}
+KIND_PATHS = {"procedures": "procedures", "faq": "faq"}
+
+
+def redis_of(request: web.Request) -> Any:
+    return request.app[REDIS]
+
+
+def store_of(request: web.Request) -> KnowledgeStore:
+    return request.app[STORE]
+
+
+def user_of(request: web.Request) -> auth.User:
+    return request["user"]
+
+
+def kind_of(request: web.Request) -> str:
+    """The ``{kind}`` of the URL, procedures or faq (404 otherwise)."""
+    kind = request.match_info["kind"]
+    if kind not in KINDS:
+        raise web.HTTPNotFound()
+    return kind
+
+
+def flash(request: web.Request, message: str, kind: str = "ok") -> None:
+    """A message shown once on the officer's next page (kept in the session)."""
+    session = request.get("session")
+    token = request.get("session_token")
+    if session is None or not token:
+        return
+    session.setdefault("flash", []).append({"kind": kind, "text": message})
+    key = auth.session_key(token)
+    redis_of(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
+
+
+def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
+    session = request.get("session")
+    if not session or not session.get("flash"):
+        return []
+    messages = session.pop("flash")
+    key = auth.session_key(request["session_token"])
+    redis_of(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
+    return messages
+
+
+def redirect(location: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(location)
+
+
+def render(request: web.Request, template: str, context: Dict[str, Any], status: int = 200) -> web.Response:
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+async def page_context(request: web.Request) -> Dict[str, Any]:
+    """The layout's context: the officer, the CSRF token, and once logged in the flash messages and
+    the counts of drafts and inbox questions."""
+    user = request.get("user")
+    values: Dict[str, Any] = {"user": user, "csrf": (request.get("session") or {}).get("csrf", ""), "path": request.path}
+    if user is not None:
+        values["flashes"] = _pop_flash(request)
+        values["draft_count"] = redis_of(request).hlen(KNOWLEDGE_DRAFTS)
+        values["inbox_count"] = redis_of(request).llen(UNANSWERED)
+    return values
