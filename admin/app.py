@@ -30,8 +30,9 @@ from aiohttp import web
 
 from admin import auth
 from admin.forms import ONLINE_LEVEL_NAMES
+from admin.inbox import GroupCache
 from admin.middleware import MIDDLEWARES
-from admin.pages import KIND_NAMES, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
+from admin.pages import INBOX_GROUPS, KIND_NAMES, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
 from admin.routes import dashboard, editing, excel, inbox, personal_data, publishing, session
 from bot.knowledge.store import KnowledgeStore
 
@@ -65,6 +66,7 @@ def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trus
     app[STORE] = KnowledgeStore(client, knowledge_dir)
     app[SECURE_COOKIE] = secure_cookie
     app[TRUSTED_PROXIES] = tuple(trusted_proxies)
+    app[INBOX_GROUPS] = GroupCache()
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
         context_processors=[], filters={"money": _money, "when": _when},

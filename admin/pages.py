@@ -4,18 +4,20 @@ the layout's context, and the See Other redirect every successful POST answers w
 
 Redis: a session's flash messages are rewritten in ``admin:session:<sha256>`` (``auth.session_key``);
 the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox
-(``unanswered``, ``core.redis_keys.UNANSWERED``).
+(``unanswered``, ``core.redis_keys.UNANSWERED``). The inbox's grouping is cached in the app
+(``INBOX_GROUPS``, ``admin.inbox.GroupCache``) and recomputed off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, Dict, List
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin import auth
+from admin import auth, inbox
 from bot.knowledge.store import KINDS, KnowledgeStore
 from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
@@ -23,6 +25,7 @@ REDIS = web.AppKey("redis", object)
 STORE = web.AppKey("store", KnowledgeStore)
 SECURE_COOKIE = web.AppKey("secure_cookie", bool)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
+INBOX_GROUPS = web.AppKey("inbox_groups", inbox.GroupCache)
 KIND_NAMES = {"procedures": "Thủ tục", "faq": "Câu hỏi thường gặp"}
 KIND_PATHS = {"procedures": "procedures", "faq": "faq"}
 
@@ -45,6 +48,19 @@ def kind_of(request: web.Request) -> str:
     if kind not in KINDS:
         raise web.HTTPNotFound()
     return kind
+
+
+async def inbox_groups(request: web.Request) -> List[inbox.Group]:
+    """The inbox's groups, from the app's cache; a regrouping runs in a worker thread."""
+    return await asyncio.to_thread(inbox.groups, redis_of(request), inbox.THRESHOLD, request.app[INBOX_GROUPS])
+
+
+async def find_inbox_group(request: web.Request, group_id: str) -> inbox.Group:
+    """One group of the inbox (KeyError when it is no longer there)."""
+    for group in await inbox_groups(request):
+        if group.id == group_id:
+            return group
+    raise KeyError(group_id)
 
 
 def flash(request: web.Request, message: str, kind: str = "ok") -> None:

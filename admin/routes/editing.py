@@ -25,7 +25,7 @@ from aiohttp import web
 
 from admin import inbox
 from admin.forms import CHANNEL_NAMES, EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES, TOPIC_NAMES, channel_cells, special_case_cells
-from admin.pages import KIND_NAMES, KIND_PATHS, flash, kind_of, page_context, redirect, redis_of, render, store_of, user_of
+from admin.pages import KIND_NAMES, KIND_PATHS, find_inbox_group, flash, kind_of, page_context, redirect, redis_of, render, store_of, user_of
 from bot.knowledge import model as models
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
@@ -114,7 +114,7 @@ async def item_new(request: web.Request) -> web.Response:
     group_id = request.query.get("group", "")
     if kind == "faq" and group_id:
         try:
-            group = inbox.find_group(redis_of(request), group_id)
+            group = await find_inbox_group(request, group_id)
             questions = group.distinct()
             data.update({"question": questions[0], "variants": questions[1:]})
         except KeyError:
@@ -169,7 +169,7 @@ async def item_save(request: web.Request) -> web.Response:
     group_id = fields.get("group", "")
     if group_id:
         try:
-            group = inbox.find_group(redis_of(request), group_id)
+            group = await find_inbox_group(request, group_id)
             removed = inbox.resolve(redis_of(request), group, f"faq:{parsed['id']}", user.username)
             store.audit(user.username, "inbox_resolved", f"faq/{parsed['id']}", {"questions": removed})
         except KeyError:

@@ -20,7 +20,7 @@ import secrets
 from aiohttp import web
 
 from admin import excel
-from admin.pages import page_context, flash, kind_of, redirect, redis_of, render, store_of, user_of
+from admin.pages import flash, kind_of, page_context, redirect, redis_of, render, store_of, user_of
 
 routes = web.RouteTableDef()
 IMPORT_TTL = 3600

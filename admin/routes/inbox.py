@@ -17,7 +17,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin import inbox
-from admin.pages import page_context, flash, redirect, redis_of, render, store_of, user_of
+from admin.pages import find_inbox_group, flash, inbox_groups, page_context, redirect, redis_of, render, store_of, user_of
 from bot.knowledge.faq_search import FaqIndex
 from bot.knowledge.model import FaqEntry
 from bot.knowledge.store import KINDS
@@ -29,14 +29,14 @@ GROUP = "/inbox/{gid:[0-9a-f]+}"
 
 @routes.get("/inbox")
 async def inbox_page(request: web.Request) -> web.Response:
-    groups = inbox.groups(redis_of(request))
+    groups = await inbox_groups(request)
     return render(request, "inbox.html", {**await page_context(request), "groups": groups})
 
 
 @routes.get(GROUP)
 async def inbox_group(request: web.Request) -> web.Response:
     try:
-        group = inbox.find_group(redis_of(request), request.match_info["gid"])
+        group = await find_inbox_group(request, request.match_info["gid"])
     except KeyError:
         flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
         raise redirect("/inbox")
@@ -61,7 +61,7 @@ async def inbox_alias(request: web.Request) -> web.Response:
     store = store_of(request)
     user = user_of(request)
     try:
-        group = inbox.find_group(redis_of(request), request.match_info["gid"])
+        group = await find_inbox_group(request, request.match_info["gid"])
     except KeyError:
         raise redirect("/inbox")
     target = str(form.get("target", ""))
@@ -90,7 +90,7 @@ async def inbox_alias(request: web.Request) -> web.Response:
 async def inbox_ignore(request: web.Request) -> web.Response:
     user = user_of(request)
     try:
-        group = inbox.find_group(redis_of(request), request.match_info["gid"])
+        group = await find_inbox_group(request, request.match_info["gid"])
     except KeyError:
         raise redirect("/inbox")
     removed = inbox.resolve(redis_of(request), group, "ignored", user.username)

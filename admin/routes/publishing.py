@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Tuple
 
 from aiohttp import web
 
-from admin.pages import page_context, flash, redirect, render, store_of, user_of
+from admin.pages import flash, page_context, redirect, render, store_of, user_of
 from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, validate_snapshot
 
 routes = web.RouteTableDef()
