@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from admin import auth
+from admin import async_sessions, auth
 from admin.forms import ONLINE_LEVEL_NAMES
 from admin.inbox import GroupCache
 from admin.middleware import MIDDLEWARES
-from admin.pages import INBOX_GROUPS, KIND_NAMES, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
+from admin.pages import ASYNC_REDIS, INBOX_GROUPS, KIND_NAMES, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
 from admin.routes import dashboard, editing, excel, inbox, personal_data, publishing, session
 from bot.knowledge.store import KnowledgeStore
 
@@ -57,8 +57,17 @@ def _when(value: Any) -> str:
     return moment.strftime("%d/%m/%Y %H:%M") + (" UTC" if moment.utcoffset() == dt.timedelta(0) else "")
 
 
+async def _async_redis(app: web.Application) -> AsyncIterator[None]:
+    """The async Redis client, on the synchronous client's server and database, open while the app runs."""
+    client = async_sessions.async_client(app[REDIS])
+    app[ASYNC_REDIS] = client
+    yield
+    await client.close()
+    await client.connection_pool.disconnect()
+
+
 def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trusted_proxies: tuple = ()) -> web.Application:
-    """``client``: redis.Redis; ``secure_cookie``: cookies marked Secure (ADMIN_COOKIE_SECURE; only
+    """``client``: redis.Redis (an async twin on the same database is opened in ``cleanup_ctx``); ``secure_cookie``: cookies marked Secure (ADMIN_COOKIE_SECURE; only
     http:// development turns it off); ``trusted_proxies``: ip_network objects whose X-Forwarded-For
     is believed (ADMIN_TRUSTED_PROXIES)."""
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST)
@@ -72,6 +81,7 @@ def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trus
         context_processors=[], filters={"money": _money, "when": _when},
     )
     env.globals.update({"KIND_NAMES": KIND_NAMES, "ONLINE_LEVEL_NAMES": ONLINE_LEVEL_NAMES, "ROLES": auth.ROLES})
+    app.cleanup_ctx.append(_async_redis)
     for table in TABLES:
         app.router.add_routes(table)
     app.router.add_static("/static/", HERE / "static")

@@ -22,8 +22,8 @@ from typing import Any, Awaitable, Callable, Optional, Tuple
 
 from aiohttp import web
 
-from admin import auth
-from admin.pages import SECURE_COOKIE, TRUSTED_PROXIES, redirect, redis_of, render
+from admin import async_sessions, auth
+from admin.pages import SECURE_COOKIE, TRUSTED_PROXIES, async_redis_of, redirect, render
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +105,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.cookies.get(auth.COOKIE)
-    session = auth.load_session(redis_of(request), token)
+    session = await async_sessions.load_session(async_redis_of(request), token)
     if session is not None:
-        user = auth.get_user(redis_of(request), session["user"])
+        user = await async_sessions.get_user(async_redis_of(request), session["user"])
         if user is not None:
             request["user"], request["session"], request["session_token"] = user, session, token
     if any(request.path == p or (p.endswith("/") and request.path.startswith(p)) for p in PUBLIC):

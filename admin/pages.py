@@ -2,8 +2,8 @@
 store, cookie and proxy settings), the request's officer, flash messages, rendering a template with
 the layout's context, and the See Other redirect every successful POST answers with.
 
-Redis: a session's flash messages are rewritten in ``admin:session:<sha256>`` (``auth.session_key``);
-the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox
+Redis (the async client, ``ASYNC_REDIS``): a session's flash messages are rewritten in
+``admin:session:<sha256>`` (``auth.session_key``); the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox
 (``unanswered``, ``core.redis_keys.UNANSWERED``). The inbox's grouping is cached in the app
 (``INBOX_GROUPS``, ``admin.inbox.GroupCache``) and recomputed off the event loop.
 """
@@ -11,17 +11,17 @@ the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS`
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, Dict, List
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin import auth, inbox
+from admin import async_sessions, inbox
 from bot.knowledge.store import KINDS, KnowledgeStore
 from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
-REDIS = web.AppKey("redis", object)
+REDIS = web.AppKey("redis", object)  # redis.Redis: the knowledge store, the inbox, Excel reports, the dashboard
+ASYNC_REDIS = web.AppKey("async_redis", object)  # redis.asyncio.Redis: sessions, flash messages, the layout's counts
 STORE = web.AppKey("store", KnowledgeStore)
 SECURE_COOKIE = web.AppKey("secure_cookie", bool)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
@@ -32,6 +32,10 @@ KIND_PATHS = {"procedures": "procedures", "faq": "faq"}
 
 def redis_of(request: web.Request) -> Any:
     return request.app[REDIS]
+
+
+def async_redis_of(request: web.Request) -> Any:
+    return request.app[ASYNC_REDIS]
 
 
 def store_of(request: web.Request) -> KnowledgeStore:
@@ -63,24 +67,22 @@ async def find_inbox_group(request: web.Request, group_id: str) -> inbox.Group:
     raise KeyError(group_id)
 
 
-def flash(request: web.Request, message: str, kind: str = "ok") -> None:
+async def flash(request: web.Request, message: str, kind: str = "ok") -> None:
     """A message shown once on the officer's next page (kept in the session)."""
     session = request.get("session")
     token = request.get("session_token")
     if session is None or not token:
         return
     session.setdefault("flash", []).append({"kind": kind, "text": message})
-    key = auth.session_key(token)
-    redis_of(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
+    await async_sessions.save_session(async_redis_of(request), token, session)
 
 
-def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
+async def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
     session = request.get("session")
     if not session or not session.get("flash"):
         return []
     messages = session.pop("flash")
-    key = auth.session_key(request["session_token"])
-    redis_of(request).set(key, json.dumps(session), ex=auth.SESSION_SECONDS)
+    await async_sessions.save_session(async_redis_of(request), request["session_token"], session)
     return messages
 
 
@@ -98,7 +100,7 @@ async def page_context(request: web.Request) -> Dict[str, Any]:
     user = request.get("user")
     values: Dict[str, Any] = {"user": user, "csrf": (request.get("session") or {}).get("csrf", ""), "path": request.path}
     if user is not None:
-        values["flashes"] = _pop_flash(request)
-        values["draft_count"] = redis_of(request).hlen(KNOWLEDGE_DRAFTS)
-        values["inbox_count"] = redis_of(request).llen(UNANSWERED)
+        values["flashes"] = await _pop_flash(request)
+        values["draft_count"] = await async_redis_of(request).hlen(KNOWLEDGE_DRAFTS)
+        values["inbox_count"] = await async_redis_of(request).llen(UNANSWERED)
     return values

@@ -118,7 +118,7 @@ async def item_new(request: web.Request) -> web.Response:
             questions = group.distinct()
             data.update({"question": questions[0], "variants": questions[1:]})
         except KeyError:
-            flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
+            await flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
             group_id = ""
     return render(request, "edit.html", {**await page_context(request), **_form_context(kind, data, store), "is_new": True, "group": group_id})
 
@@ -174,7 +174,7 @@ async def item_save(request: web.Request) -> web.Response:
             store.audit(user.username, "inbox_resolved", f"faq/{parsed['id']}", {"questions": removed})
         except KeyError:
             pass
-    flash(request, "Đã lưu bản nháp. " + ("Hãy xuất bản để trợ lý dùng." if user.can_publish else "Người duyệt sẽ xuất bản."))
+    await flash(request, "Đã lưu bản nháp. " + ("Hãy xuất bản để trợ lý dùng." if user.can_publish else "Người duyệt sẽ xuất bản."))
     raise redirect(f"/{KIND_PATHS[kind]}/{parsed['id']}")
 
 
@@ -187,10 +187,10 @@ async def item_delete(request: web.Request) -> web.Response:
     if kind == "procedures":
         users = [fid for fid, f in store.working()["faq"].items() if f.get("procedure") == item_id]
         if users:
-            flash(request, "Không xóa được: các câu hỏi thường gặp sau đang liên kết tới thủ tục này: " + ", ".join(users), "error")
+            await flash(request, "Không xóa được: các câu hỏi thường gặp sau đang liên kết tới thủ tục này: " + ", ".join(users), "error")
             raise redirect(f"/procedures/{item_id}")
     store.delete_item(kind, item_id, user_of(request).username)
-    flash(request, f"Đã đánh dấu xóa “{item_id}” (có hiệu lực khi xuất bản).")
+    await flash(request, f"Đã đánh dấu xóa “{item_id}” (có hiệu lực khi xuất bản).")
     raise redirect(f"/{KIND_PATHS[kind]}")
 
 

@@ -60,11 +60,11 @@ async def import_upload(request: web.Request) -> web.Response:
     form = await request.post()
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
-        flash(request, "Hãy chọn một tệp .xlsx hoặc .csv.", "error")
+        await flash(request, "Hãy chọn một tệp .xlsx hoặc .csv.", "error")
         raise redirect("/import")
     content = upload.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        flash(request, "Tệp quá lớn (tối đa 20 MB).", "error")
+        await flash(request, "Tệp quá lớn (tối đa 20 MB).", "error")
         raise redirect("/import")
     store = store_of(request)
     loop = asyncio.get_running_loop()
@@ -82,7 +82,7 @@ async def import_apply(request: web.Request) -> web.Response:
     token = str(form.get("token", ""))
     raw = redis_of(request).get(f"admin:import:{token}") if token else None
     if raw is None:
-        flash(request, "Báo cáo nhập đã hết hạn, hãy tải tệp lên lại.", "error")
+        await flash(request, "Báo cáo nhập đã hết hạn, hãy tải tệp lên lại.", "error")
         raise redirect("/import")
     saved = json.loads(raw)
     store = store_of(request)
@@ -96,5 +96,5 @@ async def import_apply(request: web.Request) -> web.Response:
             applied += 1
     redis_of(request).delete(f"admin:import:{token}")
     store.audit(user, "import_applied", saved.get("file", ""), {"drafts": applied, "failed": len(failed)})
-    flash(request, f"Đã nhập {applied} mục thành bản nháp." + (" Không nhập được: " + "; ".join(failed) if failed else ""), "error" if failed else "ok")
+    await flash(request, f"Đã nhập {applied} mục thành bản nháp." + (" Không nhập được: " + "; ".join(failed) if failed else ""), "error" if failed else "ok")
     raise redirect("/changes")

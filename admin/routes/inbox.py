@@ -38,7 +38,7 @@ async def inbox_group(request: web.Request) -> web.Response:
     try:
         group = await find_inbox_group(request, request.match_info["gid"])
     except KeyError:
-        flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
+        await flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
         raise redirect("/inbox")
     store = store_of(request)
     working = store.working()
@@ -69,7 +69,7 @@ async def inbox_alias(request: web.Request) -> web.Response:
     chosen = [q for q in form.getall("question", []) if isinstance(q, str)] or group.distinct()
     data = store.item(kind, item_id) if kind in KINDS else None
     if data is None:
-        flash(request, "Hãy chọn mục cần thêm cách hỏi.", "error")
+        await flash(request, "Hãy chọn mục cần thêm cách hỏi.", "error")
         raise redirect(f"/inbox/{group.id}")
     field = "variants" if kind == "faq" else "aliases"
     existing = list(data.get(field, []))
@@ -78,11 +78,11 @@ async def inbox_alias(request: web.Request) -> web.Response:
     updated = {**data, field: existing + added}
     parsed, problems = store.save_draft(kind, updated, user.username, item_id)
     if parsed is None:
-        flash(request, "Không thêm được: " + "; ".join(p.message for p in problems), "error")
+        await flash(request, "Không thêm được: " + "; ".join(p.message for p in problems), "error")
         raise redirect(f"/inbox/{group.id}")
     removed = inbox.resolve(redis_of(request), group, f"alias:{target}", user.username)
     store.audit(user.username, "inbox_resolved", target, {"questions": removed, "added": len(added)})
-    flash(request, f"Đã thêm {len(added)} cách hỏi vào “{item_id}” (bản nháp). Nhóm đã rời hộp thư.")
+    await flash(request, f"Đã thêm {len(added)} cách hỏi vào “{item_id}” (bản nháp). Nhóm đã rời hộp thư.")
     raise redirect("/inbox")
 
 
@@ -95,5 +95,5 @@ async def inbox_ignore(request: web.Request) -> web.Response:
         raise redirect("/inbox")
     removed = inbox.resolve(redis_of(request), group, "ignored", user.username)
     store_of(request).audit(user.username, "inbox_ignored", group.id, {"questions": removed})
-    flash(request, f"Đã bỏ qua {removed} câu hỏi.")
+    await flash(request, f"Đã bỏ qua {removed} câu hỏi.")
     raise redirect("/inbox")

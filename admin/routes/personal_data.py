@@ -71,5 +71,5 @@ async def erase_route(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="Bạn cần đánh dấu ô xác nhận trước khi xóa.")
     counts = await personal_data.erase(subject)
     store_of(request).audit(user.username, "personal_data_erased", describe(subject), counts)
-    flash(request, "Đã xóa: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    await flash(request, "Đã xóa: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
     raise web.HTTPSeeOther("/personal-data")

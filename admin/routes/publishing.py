@@ -62,9 +62,9 @@ async def publish(request: web.Request) -> web.Response:
     try:
         version = store.publish(user.username, str(form.get("message", "")).strip()[:300])
     except PublishError as error:
-        flash(request, str(error) + (" " + "; ".join(str(p) for p in error.problems[:5]) if error.problems else ""), "error")
+        await flash(request, str(error) + (" " + "; ".join(str(p) for p in error.problems[:5]) if error.problems else ""), "error")
         raise redirect("/changes")
-    flash(request, f"Đã xuất bản phiên bản {version}. Trợ lý sẽ dùng nội dung mới trong vài giây.")
+    await flash(request, f"Đã xuất bản phiên bản {version}. Trợ lý sẽ dùng nội dung mới trong vài giây.")
     raise redirect(f"/history/{version}")
 
 
@@ -75,7 +75,7 @@ async def discard(request: web.Request) -> web.Response:
     store = store_of(request)
     if key in store.drafts():
         store.discard_draft(key, user_of(request).username)
-        flash(request, f"Đã bỏ bản nháp “{key}”.")
+        await flash(request, f"Đã bỏ bản nháp “{key}”.")
     raise redirect("/changes")
 
 
@@ -117,5 +117,5 @@ async def rollback(request: web.Request) -> web.Response:
         version = store.rollback(target, user.username)
     except (KeyError, ValueError):
         raise web.HTTPNotFound(text="Không có phiên bản này.")
-    flash(request, f"Đã khôi phục nội dung phiên bản {target} (thành phiên bản {version}).")
+    await flash(request, f"Đã khôi phục nội dung phiên bản {target} (thành phiên bản {version}).")
     raise redirect(f"/history/{version}")

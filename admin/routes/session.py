@@ -16,9 +16,9 @@ import asyncio
 
 from aiohttp import web
 
-from admin import auth
+from admin import async_sessions, auth
 from admin.middleware import LOGIN_COOKIE, login_page, request_address, safe_next
-from admin.pages import SECURE_COOKIE, STORE, redirect, redis_of, store_of, user_of
+from admin.pages import SECURE_COOKIE, STORE, async_redis_of, redirect, redis_of, store_of, user_of
 from bot.knowledge.store import KnowledgeStore
 
 routes = web.RouteTableDef()
@@ -48,8 +48,8 @@ async def login_post(request: web.Request) -> web.Response:
     if user is None:
         store_of(request).audit(username or "?", "login_failed")
         return login_page(request, "Sai tên đăng nhập hoặc mật khẩu.", 401, username)
-    auth.end_session(client, request.cookies.get(auth.COOKIE))  # a session id from before the login never lives on
-    token = auth.new_session(client, user)
+    await async_sessions.end_session(async_redis_of(request), request.cookies.get(auth.COOKIE))  # a session id from before the login never lives on
+    token = await async_sessions.new_session(async_redis_of(request), user)
     store_of(request).audit(user.username, "login")
     response = redirect(safe_next(str(form.get("next", "/"))))
     response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Strict", secure=request.app[SECURE_COOKIE], max_age=auth.SESSION_SECONDS, path="/")
@@ -59,7 +59,7 @@ async def login_post(request: web.Request) -> web.Response:
 
 @routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
-    auth.end_session(redis_of(request), request.get("session_token"))
+    await async_sessions.end_session(async_redis_of(request), request.get("session_token"))
     store_of(request).audit(user_of(request).username, "logout")
     response = redirect("/login")
     response.del_cookie(auth.COOKIE, path="/")
