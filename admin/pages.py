@@ -11,20 +11,23 @@ Redis (the async client, ``ASYNC_REDIS``): a session's flash messages are rewrit
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Dict, List
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from admin import async_sessions, inbox
-from bot.knowledge.store import KINDS, KnowledgeStore
+from admin.knowledge_store import AsyncKnowledgeStore
+from bot.knowledge.store import KINDS
 from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
-REDIS = web.AppKey("redis", object)  # redis.Redis: the knowledge store, the inbox, Excel reports, the dashboard
-ASYNC_REDIS = web.AppKey("async_redis", object)  # redis.asyncio.Redis: sessions, flash messages, the layout's counts
-STORE = web.AppKey("store", KnowledgeStore)
+REDIS = web.AppKey("redis", object)  # redis.Redis: the inbox, Excel reports, the dashboard, password checks
+ASYNC_REDIS = web.AppKey("async_redis", object)  # redis.asyncio.Redis: the knowledge store, sessions, flash, the layout's counts
+STORE = web.AppKey("store", AsyncKnowledgeStore)  # on ASYNC_REDIS
 SECURE_COOKIE = web.AppKey("secure_cookie", bool)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
+KNOWLEDGE_DIR = web.AppKey("knowledge_dir", Path)  # the YAML seed
 INBOX_GROUPS = web.AppKey("inbox_groups", inbox.GroupCache)
 KIND_NAMES = {"procedures": "Thủ tục", "faq": "Câu hỏi thường gặp"}
 KIND_PATHS = {"procedures": "procedures", "faq": "faq"}
@@ -38,7 +41,7 @@ def async_redis_of(request: web.Request) -> Any:
     return request.app[ASYNC_REDIS]
 
 
-def store_of(request: web.Request) -> KnowledgeStore:
+def store_of(request: web.Request) -> AsyncKnowledgeStore:
     return request.app[STORE]
 
 

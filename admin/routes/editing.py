@@ -29,7 +29,8 @@ from admin.pages import KIND_NAMES, KIND_PATHS, find_inbox_group, flash, kind_of
 from bot.knowledge import model as models
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
-from bot.knowledge.store import KnowledgeStore, item_diff, parse_item
+from admin.knowledge_store import AsyncKnowledgeStore
+from bot.knowledge.store import item_diff, parse_item
 from bot.text import search_key
 
 routes = web.RouteTableDef()
@@ -48,9 +49,9 @@ def _search_text(kind: str, data: Dict[str, Any]) -> str:
 async def item_list(request: web.Request) -> web.Response:
     kind = kind_of(request)
     store = store_of(request)
-    working = store.working()
-    drafts = store.drafts()
-    published = store.published()
+    working = await store.working()
+    drafts = await store.drafts()
+    published = await store.published()
     query = request.query.get("q", "").strip()[:200]
     wanted = search_key(query).split()
     rows = []
@@ -69,11 +70,11 @@ async def item_list(request: web.Request) -> web.Response:
     })
 
 
-def _procedure_ids(store: KnowledgeStore) -> List[Dict[str, str]]:
-    return [{"id": pid, "name": p.get("name", "")} for pid, p in sorted(store.working()["procedures"].items())]
+async def _procedure_ids(store: AsyncKnowledgeStore) -> List[Dict[str, str]]:
+    return [{"id": pid, "name": p.get("name", "")} for pid, p in sorted((await store.working())["procedures"].items())]
 
 
-def _form_context(kind: str, data: Dict[str, Any], store: KnowledgeStore) -> Dict[str, Any]:
+async def _form_context(kind: str, data: Dict[str, Any], store: AsyncKnowledgeStore) -> Dict[str, Any]:
     data = data or {}
     context: Dict[str, Any] = {"kind": kind, "kind_name": KIND_NAMES[kind], "item": data}
     context["sources"] = list(data.get("sources", [])) + [{}] * EXTRA_ROWS
@@ -85,7 +86,7 @@ def _form_context(kind: str, data: Dict[str, Any], store: KnowledgeStore) -> Dic
         context["topics"] = list(TOPIC_NAMES.items())
         context["special_cases"] = [special_case_cells(case) for case in data.get("special_cases", [])] + [{}]
     else:
-        context["procedures"] = _procedure_ids(store)
+        context["procedures"] = await _procedure_ids(store)
     return context
 
 
@@ -120,20 +121,20 @@ async def item_new(request: web.Request) -> web.Response:
         except KeyError:
             await flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
             group_id = ""
-    return render(request, "edit.html", {**await page_context(request), **_form_context(kind, data, store), "is_new": True, "group": group_id})
+    return render(request, "edit.html", {**await page_context(request), **await _form_context(kind, data, store), "is_new": True, "group": group_id})
 
 
 async def item_edit(request: web.Request) -> web.Response:
     kind = kind_of(request)
     store = store_of(request)
     item_id = request.match_info["id"]
-    data = store.item(kind, item_id)
+    data = await store.item(kind, item_id)
     if data is None:
         raise web.HTTPNotFound(text="Không tìm thấy mục này.")
-    draft = store.draft(kind, item_id)
-    published = store.published()[kind].get(item_id)
+    draft = await store.draft(kind, item_id)
+    published = (await store.published())[kind].get(item_id)
     return render(request, "edit.html", {
-        **await page_context(request), **_form_context(kind, data, store), "is_new": False, "original_id": item_id,
+        **await page_context(request), **await _form_context(kind, data, store), "is_new": False, "original_id": item_id,
         "preview": _preview(kind, data), "draft": draft,
         "diff": item_diff(published, data, f"{kind}/{item_id}.yml") if draft else [],
     })
@@ -151,19 +152,19 @@ async def item_save(request: web.Request) -> web.Response:
         data["id"] = original_id  # ids are not renamed in the form
     action = fields.get("action", "save")
     user = user_of(request)
-    if is_new and data.get("id") and data["id"] in store.working()[kind]:
+    if is_new and data.get("id") and data["id"] in (await store.working())[kind]:
         problems_text = [f"Mã “{data['id']}” đã có, hãy chọn mã khác."]
-        return render(request, "edit.html", {**await page_context(request), **_form_context(kind, data, store), "is_new": True, "errors": problems_text, "group": fields.get("group", "")}, 400)
+        return render(request, "edit.html", {**await page_context(request), **await _form_context(kind, data, store), "is_new": True, "errors": problems_text, "group": fields.get("group", "")}, 400)
     if action == "preview":
-        parsed, problems = parse_item(kind, data, store.working())
-        context = {**await page_context(request), **_form_context(kind, data, store), "is_new": is_new, "original_id": original_id, "group": fields.get("group", "")}
+        parsed, problems = parse_item(kind, data, await store.working())
+        context = {**await page_context(request), **await _form_context(kind, data, store), "is_new": is_new, "original_id": original_id, "group": fields.get("group", "")}
         if parsed is None:
             return render(request, "edit.html", {**context, "errors": _problem_lines(problems)}, 400)
         return render(request, "edit.html", {**context, "preview": _preview(kind, parsed), "previewing": True})
-    parsed, problems = store.save_draft(kind, data, user.username, original_id)
+    parsed, problems = await store.save_draft(kind, data, user.username, original_id)
     if parsed is None:
         return render(request, "edit.html", {
-            **await page_context(request), **_form_context(kind, data, store), "is_new": is_new, "original_id": original_id,
+            **await page_context(request), **await _form_context(kind, data, store), "is_new": is_new, "original_id": original_id,
             "errors": _problem_lines(problems), "group": fields.get("group", ""),
         }, 400)
     group_id = fields.get("group", "")
@@ -171,7 +172,7 @@ async def item_save(request: web.Request) -> web.Response:
         try:
             group = await find_inbox_group(request, group_id)
             removed = inbox.resolve(redis_of(request), group, f"faq:{parsed['id']}", user.username)
-            store.audit(user.username, "inbox_resolved", f"faq/{parsed['id']}", {"questions": removed})
+            await store.audit(user.username, "inbox_resolved", f"faq/{parsed['id']}", {"questions": removed})
         except KeyError:
             pass
     await flash(request, "Đã lưu bản nháp. " + ("Hãy xuất bản để trợ lý dùng." if user.can_publish else "Người duyệt sẽ xuất bản."))
@@ -182,14 +183,14 @@ async def item_delete(request: web.Request) -> web.Response:
     kind = kind_of(request)
     item_id = request.match_info["id"]
     store = store_of(request)
-    if store.item(kind, item_id) is None:
+    if (await store.item(kind, item_id)) is None:
         raise web.HTTPNotFound()
     if kind == "procedures":
-        users = [fid for fid, f in store.working()["faq"].items() if f.get("procedure") == item_id]
+        users = [fid for fid, f in (await store.working())["faq"].items() if f.get("procedure") == item_id]
         if users:
             await flash(request, "Không xóa được: các câu hỏi thường gặp sau đang liên kết tới thủ tục này: " + ", ".join(users), "error")
             raise redirect(f"/procedures/{item_id}")
-    store.delete_item(kind, item_id, user_of(request).username)
+    await store.delete_item(kind, item_id, user_of(request).username)
     await flash(request, f"Đã đánh dấu xóa “{item_id}” (có hiệu lực khi xuất bản).")
     raise redirect(f"/{KIND_PATHS[kind]}")
 

@@ -34,8 +34,8 @@ def _stamp() -> str:
 @routes.get("/export.xlsx")
 async def export_xlsx(request: web.Request) -> web.Response:
     store = store_of(request)
-    body = excel.export_xlsx(store.working())
-    store.audit(user_of(request).username, "exported", "xlsx")
+    body = excel.export_xlsx(await store.working())
+    await store.audit(user_of(request).username, "exported", "xlsx")
     return web.Response(body=body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="tri-thuc-{_stamp()}.xlsx"'})
 
@@ -44,8 +44,8 @@ async def export_xlsx(request: web.Request) -> web.Response:
 async def export_csv(request: web.Request) -> web.Response:
     kind = kind_of(request)
     store = store_of(request)
-    body = excel.export_csv(store.working(), kind)
-    store.audit(user_of(request).username, "exported", f"csv:{kind}")
+    body = excel.export_csv(await store.working(), kind)
+    await store.audit(user_of(request).username, "exported", f"csv:{kind}")
     return web.Response(body=body, content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{kind}-{_stamp()}.csv"'})
 
@@ -69,10 +69,10 @@ async def import_upload(request: web.Request) -> web.Response:
     store = store_of(request)
     loop = asyncio.get_running_loop()
     rows, file_errors = await loop.run_in_executor(None, excel.read_upload, upload.filename, content)
-    report = await loop.run_in_executor(None, excel.dry_run, rows, store.working(), file_errors)
+    report = await loop.run_in_executor(None, excel.dry_run, rows, await store.working(), file_errors)
     token = secrets.token_urlsafe(16)
     redis_of(request).set(f"admin:import:{token}", json.dumps({"report": report.to_json(), "user": user_of(request).username, "file": upload.filename}, ensure_ascii=False), ex=IMPORT_TTL)
-    store.audit(user_of(request).username, "import_dry_run", upload.filename, {"added": len(report.added), "changed": len(report.changed), "errors": len(report.errors)})
+    await store.audit(user_of(request).username, "import_dry_run", upload.filename, {"added": len(report.added), "changed": len(report.changed), "errors": len(report.errors)})
     return render(request, "import.html", {**await page_context(request), "report": report, "token": token, "filename": upload.filename})
 
 
@@ -89,12 +89,12 @@ async def import_apply(request: web.Request) -> web.Response:
     user = user_of(request).username
     applied, failed = 0, []
     for entry in saved["report"]["items"]:
-        parsed, problems = store.save_draft(entry["kind"], entry["data"], user)
+        parsed, problems = await store.save_draft(entry["kind"], entry["data"], user)
         if parsed is None:
             failed.append(f"{entry['data'].get('id')}: " + "; ".join(p.message for p in problems))
         else:
             applied += 1
     redis_of(request).delete(f"admin:import:{token}")
-    store.audit(user, "import_applied", saved.get("file", ""), {"drafts": applied, "failed": len(failed)})
+    await store.audit(user, "import_applied", saved.get("file", ""), {"drafts": applied, "failed": len(failed)})
     await flash(request, f"Đã nhập {applied} mục thành bản nháp." + (" Không nhập được: " + "; ".join(failed) if failed else ""), "error" if failed else "ok")
     raise redirect("/changes")

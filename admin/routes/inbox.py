@@ -41,7 +41,7 @@ async def inbox_group(request: web.Request) -> web.Response:
         await flash(request, "Nhóm câu hỏi này không còn trong hộp thư.", "warn")
         raise redirect("/inbox")
     store = store_of(request)
-    working = store.working()
+    working = await store.working()
     targets = [{"value": f"faq/{i}", "label": f"FAQ: {d.get('question', '')}"} for i, d in sorted(working["faq"].items())]
     targets += [{"value": f"procedures/{i}", "label": f"Thủ tục: {d.get('name', '')}"} for i, d in sorted(working["procedures"].items())]
     suggestion = None
@@ -67,7 +67,7 @@ async def inbox_alias(request: web.Request) -> web.Response:
     target = str(form.get("target", ""))
     kind, _, item_id = target.partition("/")
     chosen = [q for q in form.getall("question", []) if isinstance(q, str)] or group.distinct()
-    data = store.item(kind, item_id) if kind in KINDS else None
+    data = (await store.item(kind, item_id)) if kind in KINDS else None
     if data is None:
         await flash(request, "Hãy chọn mục cần thêm cách hỏi.", "error")
         raise redirect(f"/inbox/{group.id}")
@@ -76,12 +76,12 @@ async def inbox_alias(request: web.Request) -> web.Response:
     keys = {search_key(x) for x in existing}
     added = [q for q in chosen if search_key(q) not in keys and not keys.add(search_key(q))]
     updated = {**data, field: existing + added}
-    parsed, problems = store.save_draft(kind, updated, user.username, item_id)
+    parsed, problems = await store.save_draft(kind, updated, user.username, item_id)
     if parsed is None:
         await flash(request, "Không thêm được: " + "; ".join(p.message for p in problems), "error")
         raise redirect(f"/inbox/{group.id}")
     removed = inbox.resolve(redis_of(request), group, f"alias:{target}", user.username)
-    store.audit(user.username, "inbox_resolved", target, {"questions": removed, "added": len(added)})
+    await store.audit(user.username, "inbox_resolved", target, {"questions": removed, "added": len(added)})
     await flash(request, f"Đã thêm {len(added)} cách hỏi vào “{item_id}” (bản nháp). Nhóm đã rời hộp thư.")
     raise redirect("/inbox")
 
@@ -94,6 +94,6 @@ async def inbox_ignore(request: web.Request) -> web.Response:
     except KeyError:
         raise redirect("/inbox")
     removed = inbox.resolve(redis_of(request), group, "ignored", user.username)
-    store_of(request).audit(user.username, "inbox_ignored", group.id, {"questions": removed})
+    await store_of(request).audit(user.username, "inbox_ignored", group.id, {"questions": removed})
     await flash(request, f"Đã bỏ qua {removed} câu hỏi.")
     raise redirect("/inbox")

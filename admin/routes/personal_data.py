@@ -32,17 +32,17 @@ def _subject(form: Any) -> personal_data.Subject:
         raise web.HTTPBadRequest(text=f"Yêu cầu không hợp lệ: {error}")
 
 
-def _reviewer(request: web.Request, action: str) -> Any:
+async def _reviewer(request: web.Request, action: str) -> Any:
     user = user_of(request)
     if not user.can_publish:
-        store_of(request).audit(user.username, f"personal_data_{action}_denied")
+        await store_of(request).audit(user.username, f"personal_data_{action}_denied")
         raise web.HTTPForbidden(text="Chỉ người duyệt (reviewer) mới được xem hoặc xóa dữ liệu cá nhân của công dân.")
     return user
 
 
 @routes.get("/personal-data")
 async def page(request: web.Request) -> web.Response:
-    _reviewer(request, "page")
+    await _reviewer(request, "page")
     kept = load_privacy_settings()
     days = {name: round(getattr(kept, name) / 86400, 1) for name in
             ("conversation_seconds", "unanswered_seconds", "status_seconds", "form_file_seconds", "consent_seconds")}
@@ -51,10 +51,10 @@ async def page(request: web.Request) -> web.Response:
 
 @routes.post("/personal-data/export")
 async def export_route(request: web.Request) -> web.Response:
-    user = _reviewer(request, "export")
+    user = await _reviewer(request, "export")
     subject = _subject(await request.post())
     held = await personal_data.export(subject)
-    store_of(request).audit(user.username, "personal_data_exported", describe(subject))
+    await store_of(request).audit(user.username, "personal_data_exported", describe(subject))
     body = json.dumps(held, ensure_ascii=False, indent=2)
     return web.Response(
         text=body, content_type="application/json",
@@ -64,12 +64,12 @@ async def export_route(request: web.Request) -> web.Response:
 
 @routes.post("/personal-data/erase")
 async def erase_route(request: web.Request) -> web.Response:
-    user = _reviewer(request, "erase")
+    user = await _reviewer(request, "erase")
     form = await request.post()
     subject = _subject(form)
     if form.get("confirm") != "yes":
         raise web.HTTPBadRequest(text="Bạn cần đánh dấu ô xác nhận trước khi xóa.")
     counts = await personal_data.erase(subject)
-    store_of(request).audit(user.username, "personal_data_erased", describe(subject), counts)
+    await store_of(request).audit(user.username, "personal_data_erased", describe(subject), counts)
     await flash(request, "Đã xóa: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
     raise web.HTTPSeeOther("/personal-data")

@@ -19,15 +19,16 @@ from typing import Any, Dict, List, Tuple
 from aiohttp import web
 
 from admin.pages import flash, page_context, redirect, render, store_of, user_of
-from bot.knowledge.store import KINDS, KnowledgeStore, PublishError, changed_fields, item_diff, validate_snapshot
+from admin.knowledge_store import AsyncKnowledgeStore
+from bot.knowledge.store import KINDS, PublishError, changed_fields, item_diff, validate_snapshot
 
 routes = web.RouteTableDef()
 
 
-def _draft_rows(store: KnowledgeStore) -> List[Dict[str, Any]]:
-    published = store.published()
+async def _draft_rows(store: AsyncKnowledgeStore) -> List[Dict[str, Any]]:
+    published = await store.published()
     rows = []
-    for key, draft in sorted(store.drafts().items()):
+    for key, draft in sorted((await store.drafts()).items()):
         kind, _, item_id = key.partition("/")
         before = published.get(kind, {}).get(item_id)
         after = draft.get("data")
@@ -42,25 +43,25 @@ def _draft_rows(store: KnowledgeStore) -> List[Dict[str, Any]]:
 @routes.get("/changes")
 async def changes(request: web.Request) -> web.Response:
     store = store_of(request)
-    _, problems = validate_snapshot(store.working())
-    return render(request, "changes.html", {**await page_context(request), "rows": _draft_rows(store), "problems": [str(p) for p in problems], "version": store.published_version()})
+    _, problems = validate_snapshot(await store.working())
+    return render(request, "changes.html", {**await page_context(request), "rows": await _draft_rows(store), "problems": [str(p) for p in problems], "version": await store.published_version()})
 
 
-def _reviewer(request: web.Request, denied_event: str, denied_text: str) -> Tuple[Any, Any]:
+async def _reviewer(request: web.Request, denied_event: str, denied_text: str) -> Tuple[Any, Any]:
     """The user and store when the user may publish; otherwise audit the attempt and refuse (403)."""
     user, store = user_of(request), store_of(request)
     if not user.can_publish:
-        store.audit(user.username, denied_event)
+        await store.audit(user.username, denied_event)
         raise web.HTTPForbidden(text=denied_text)
     return user, store
 
 
 @routes.post("/publish")
 async def publish(request: web.Request) -> web.Response:
-    user, store = _reviewer(request, "publish_denied", "Chỉ người duyệt (reviewer) mới được xuất bản.")
+    user, store = await _reviewer(request, "publish_denied", "Chỉ người duyệt (reviewer) mới được xuất bản.")
     form = await request.post()
     try:
-        version = store.publish(user.username, str(form.get("message", "")).strip()[:300])
+        version = await store.publish(user.username, str(form.get("message", "")).strip()[:300])
     except PublishError as error:
         await flash(request, str(error) + (" " + "; ".join(str(p) for p in error.problems[:5]) if error.problems else ""), "error")
         raise redirect("/changes")
@@ -73,8 +74,8 @@ async def discard(request: web.Request) -> web.Response:
     form = await request.post()
     key = str(form.get("key", ""))
     store = store_of(request)
-    if key in store.drafts():
-        store.discard_draft(key, user_of(request).username)
+    if key in await store.drafts():
+        await store.discard_draft(key, user_of(request).username)
         await flash(request, f"Đã bỏ bản nháp “{key}”.")
     raise redirect("/changes")
 
@@ -82,7 +83,7 @@ async def discard(request: web.Request) -> web.Response:
 @routes.get("/history")
 async def history(request: web.Request) -> web.Response:
     store = store_of(request)
-    return render(request, "history.html", {**await page_context(request), "versions": store.history(), "current": store.published_version()})
+    return render(request, "history.html", {**await page_context(request), "versions": await store.history(), "current": await store.published_version()})
 
 
 @routes.get("/history/{n:\\d+}")
@@ -90,14 +91,14 @@ async def version_page(request: web.Request) -> web.Response:
     store = store_of(request)
     try:
         number = int(request.match_info["n"])
-        snapshot = store.snapshot(number)
+        snapshot = await store.snapshot(number)
     except (KeyError, ValueError):
         raise web.HTTPNotFound(text="Không có phiên bản này.")
-    meta = store.version_meta(number) or {}
+    meta = (await store.version_meta(number)) or {}
     previous: Dict[str, Any] = {kind: {} for kind in KINDS}
     if number > 1:
         try:
-            previous = store.snapshot(number - 1)
+            previous = await store.snapshot(number - 1)
         except KeyError:
             pass
     diffs = []
@@ -106,15 +107,15 @@ async def version_page(request: web.Request) -> web.Response:
             before, after = previous.get(kind, {}).get(item_id), snapshot.get(kind, {}).get(item_id)
             if before != after:
                 diffs.append({"key": f"{kind}/{item_id}", "lines": item_diff(before, after, f"{kind}/{item_id}.yml")})
-    return render(request, "version.html", {**await page_context(request), "meta": meta, "diffs": diffs, "current": store.published_version(), "n": number})
+    return render(request, "version.html", {**await page_context(request), "meta": meta, "diffs": diffs, "current": await store.published_version(), "n": number})
 
 
 @routes.post("/history/{n:\\d+}/rollback")
 async def rollback(request: web.Request) -> web.Response:
-    user, store = _reviewer(request, "rollback_denied", "Chỉ người duyệt (reviewer) mới được khôi phục phiên bản.")
+    user, store = await _reviewer(request, "rollback_denied", "Chỉ người duyệt (reviewer) mới được khôi phục phiên bản.")
     try:
         target = int(request.match_info["n"])
-        version = store.rollback(target, user.username)
+        version = await store.rollback(target, user.username)
     except (KeyError, ValueError):
         raise web.HTTPNotFound(text="Không có phiên bản này.")
     await flash(request, f"Đã khôi phục nội dung phiên bản {target} (thành phiên bản {version}).")

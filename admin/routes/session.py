@@ -18,8 +18,7 @@ from aiohttp import web
 
 from admin import async_sessions, auth
 from admin.middleware import LOGIN_COOKIE, login_page, request_address, safe_next
-from admin.pages import SECURE_COOKIE, STORE, async_redis_of, redirect, redis_of, store_of, user_of
-from bot.knowledge.store import KnowledgeStore
+from admin.pages import SECURE_COOKIE, async_redis_of, redirect, redis_of, store_of, user_of
 
 routes = web.RouteTableDef()
 
@@ -41,16 +40,16 @@ async def login_post(request: web.Request) -> web.Response:
     try:
         user = await loop.run_in_executor(None, auth.check_password, client, username, password, request_address(request))
     except auth.AuthError:
-        KnowledgeStore(client, request.app[STORE].seed_dir).audit(username or "?", "login_locked")
+        await store_of(request).audit(username or "?", "login_locked")
         return login_page(
             request, f"Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa {auth.LOCK_SECONDS // 60} phút.", 429, username
         )
     if user is None:
-        store_of(request).audit(username or "?", "login_failed")
+        await store_of(request).audit(username or "?", "login_failed")
         return login_page(request, "Sai tên đăng nhập hoặc mật khẩu.", 401, username)
     await async_sessions.end_session(async_redis_of(request), request.cookies.get(auth.COOKIE))  # a session id from before the login never lives on
     token = await async_sessions.new_session(async_redis_of(request), user)
-    store_of(request).audit(user.username, "login")
+    await store_of(request).audit(user.username, "login")
     response = redirect(safe_next(str(form.get("next", "/"))))
     response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Strict", secure=request.app[SECURE_COOKIE], max_age=auth.SESSION_SECONDS, path="/")
     response.del_cookie(LOGIN_COOKIE, path="/login")
@@ -60,7 +59,7 @@ async def login_post(request: web.Request) -> web.Response:
 @routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
     await async_sessions.end_session(async_redis_of(request), request.get("session_token"))
-    store_of(request).audit(user_of(request).username, "logout")
+    await store_of(request).audit(user_of(request).username, "logout")
     response = redirect("/login")
     response.del_cookie(auth.COOKIE, path="/")
     raise response
