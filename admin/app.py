@@ -69,9 +69,10 @@ async def _async_redis(app: web.Application) -> AsyncIterator[None]:
 
 
 def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trusted_proxies: tuple = ()) -> web.Application:
-    """``client``: redis.Redis (an async twin on the same database is opened in ``cleanup_ctx``); ``secure_cookie``: cookies marked Secure (ADMIN_COOKIE_SECURE; only
-    http:// development turns it off); ``trusted_proxies``: ip_network objects whose X-Forwarded-For
-    is believed (ADMIN_TRUSTED_PROXIES)."""
+    """``client``: redis.Redis (a redis.asyncio client on the same server and database is opened in
+    ``cleanup_ctx``, with the knowledge store on it); ``secure_cookie``: cookies marked Secure
+    (ADMIN_COOKIE_SECURE; only http:// development turns it off); ``trusted_proxies``: ip_network
+    objects whose X-Forwarded-For is believed (ADMIN_TRUSTED_PROXIES)."""
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST)
     app[REDIS] = client
     app[KNOWLEDGE_DIR] = knowledge_dir

@@ -169,3 +169,14 @@ def resolve(client: Any, group: Group, how: str, user: str) -> int:
     pipe.ltrim(RESOLVED_KEY, 0, 9999)
     results = pipe.execute()
     return sum(int(r) for r in results[: len(group.raw)])
+
+
+async def resolve_async(client: Any, group: Group, how: str, user: str) -> int:
+    """``resolve`` on a ``redis.asyncio`` client (the workspace's pages)."""
+    pipe = client.pipeline()
+    for raw in group.raw:
+        pipe.lrem(UNANSWERED, 1, raw)
+    pipe.lpush(RESOLVED_KEY, json.dumps({"group": group.title, "count": group.count, "how": how, "by": user}, ensure_ascii=False))
+    pipe.ltrim(RESOLVED_KEY, 0, 9999)
+    results = await pipe.execute()
+    return sum(int(r) for r in results[: len(group.raw)])

@@ -3,8 +3,8 @@ store, cookie and proxy settings), the request's officer, flash messages, render
 the layout's context, and the See Other redirect every successful POST answers with.
 
 Redis (the async client, ``ASYNC_REDIS``): a session's flash messages are rewritten in
-``admin:session:<sha256>`` (``auth.session_key``); the layout counts the drafts (``kb:drafts``, ``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox
-(``unanswered``, ``core.redis_keys.UNANSWERED``). The inbox's grouping is cached in the app
+``admin:session:<sha256>`` (``auth.session_key``); the layout counts the drafts (``kb:drafts``,
+``core.redis_keys.KNOWLEDGE_DRAFTS``) and the inbox (``unanswered``, ``core.redis_keys.UNANSWERED``). The inbox's grouping is cached in the app
 (``INBOX_GROUPS``, ``admin.inbox.GroupCache``) and recomputed off the event loop.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, Dict, List
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin import async_sessions, inbox
+from admin import async_sessions, auth, inbox
 from admin.knowledge_store import AsyncKnowledgeStore
 from bot.knowledge.store import KINDS
 from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED

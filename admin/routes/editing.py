@@ -25,7 +25,7 @@ from aiohttp import web
 
 from admin import inbox
 from admin.forms import CHANNEL_NAMES, EXTRA_ROWS, FROM_FORM, ONLINE_LEVEL_NAMES, TOPIC_NAMES, channel_cells, special_case_cells
-from admin.pages import KIND_NAMES, KIND_PATHS, find_inbox_group, flash, kind_of, page_context, redirect, redis_of, render, store_of, user_of
+from admin.pages import KIND_NAMES, KIND_PATHS, async_redis_of, find_inbox_group, flash, kind_of, page_context, redirect, render, store_of, user_of
 from bot.knowledge import model as models
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
@@ -171,7 +171,7 @@ async def item_save(request: web.Request) -> web.Response:
     if group_id:
         try:
             group = await find_inbox_group(request, group_id)
-            removed = inbox.resolve(redis_of(request), group, f"faq:{parsed['id']}", user.username)
+            removed = await inbox.resolve_async(async_redis_of(request), group, f"faq:{parsed['id']}", user.username)
             await store.audit(user.username, "inbox_resolved", f"faq/{parsed['id']}", {"questions": removed})
         except KeyError:
             pass

@@ -20,7 +20,7 @@ import secrets
 from aiohttp import web
 
 from admin import excel
-from admin.pages import flash, kind_of, page_context, redirect, redis_of, render, store_of, user_of
+from admin.pages import async_redis_of, flash, kind_of, page_context, redirect, render, store_of, user_of
 
 routes = web.RouteTableDef()
 IMPORT_TTL = 3600
@@ -71,7 +71,7 @@ async def import_upload(request: web.Request) -> web.Response:
     rows, file_errors = await loop.run_in_executor(None, excel.read_upload, upload.filename, content)
     report = await loop.run_in_executor(None, excel.dry_run, rows, await store.working(), file_errors)
     token = secrets.token_urlsafe(16)
-    redis_of(request).set(f"admin:import:{token}", json.dumps({"report": report.to_json(), "user": user_of(request).username, "file": upload.filename}, ensure_ascii=False), ex=IMPORT_TTL)
+    await async_redis_of(request).set(f"admin:import:{token}", json.dumps({"report": report.to_json(), "user": user_of(request).username, "file": upload.filename}, ensure_ascii=False), ex=IMPORT_TTL)
     await store.audit(user_of(request).username, "import_dry_run", upload.filename, {"added": len(report.added), "changed": len(report.changed), "errors": len(report.errors)})
     return render(request, "import.html", {**await page_context(request), "report": report, "token": token, "filename": upload.filename})
 
@@ -80,7 +80,7 @@ async def import_upload(request: web.Request) -> web.Response:
 async def import_apply(request: web.Request) -> web.Response:
     form = await request.post()
     token = str(form.get("token", ""))
-    raw = redis_of(request).get(f"admin:import:{token}") if token else None
+    raw = await async_redis_of(request).get(f"admin:import:{token}") if token else None
     if raw is None:
         await flash(request, "Báo cáo nhập đã hết hạn, hãy tải tệp lên lại.", "error")
         raise redirect("/import")
@@ -94,7 +94,7 @@ async def import_apply(request: web.Request) -> web.Response:
             failed.append(f"{entry['data'].get('id')}: " + "; ".join(p.message for p in problems))
         else:
             applied += 1
-    redis_of(request).delete(f"admin:import:{token}")
+    await async_redis_of(request).delete(f"admin:import:{token}")
     await store.audit(user, "import_applied", saved.get("file", ""), {"drafts": applied, "failed": len(failed)})
     await flash(request, f"Đã nhập {applied} mục thành bản nháp." + (" Không nhập được: " + "; ".join(failed) if failed else ""), "error" if failed else "ok")
     raise redirect("/changes")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin import inbox
-from admin.pages import find_inbox_group, flash, inbox_groups, page_context, redirect, redis_of, render, store_of, user_of
+from admin.pages import async_redis_of, find_inbox_group, flash, inbox_groups, page_context, redirect, render, store_of, user_of
 from bot.knowledge.faq_search import FaqIndex
 from bot.knowledge.model import FaqEntry
 from bot.knowledge.store import KINDS
@@ -80,7 +80,7 @@ async def inbox_alias(request: web.Request) -> web.Response:
     if parsed is None:
         await flash(request, "Không thêm được: " + "; ".join(p.message for p in problems), "error")
         raise redirect(f"/inbox/{group.id}")
-    removed = inbox.resolve(redis_of(request), group, f"alias:{target}", user.username)
+    removed = await inbox.resolve_async(async_redis_of(request), group, f"alias:{target}", user.username)
     await store.audit(user.username, "inbox_resolved", target, {"questions": removed, "added": len(added)})
     await flash(request, f"Đã thêm {len(added)} cách hỏi vào “{item_id}” (bản nháp). Nhóm đã rời hộp thư.")
     raise redirect("/inbox")
@@ -93,7 +93,7 @@ async def inbox_ignore(request: web.Request) -> web.Response:
         group = await find_inbox_group(request, request.match_info["gid"])
     except KeyError:
         raise redirect("/inbox")
-    removed = inbox.resolve(redis_of(request), group, "ignored", user.username)
+    removed = await inbox.resolve_async(async_redis_of(request), group, "ignored", user.username)
     await store_of(request).audit(user.username, "inbox_ignored", group.id, {"questions": removed})
     await flash(request, f"Đã bỏ qua {removed} câu hỏi.")
     raise redirect("/inbox")
