@@ -6,7 +6,7 @@ sliding expiry. Login attempts are limited per account and per client address: a
 ``MAX_FAILURES`` failures in ``LOCK_SECONDS`` further attempts are refused (HTTP 429) for the rest of
 that window, even with the right password. Addresses are kept only as a hash.
 
-Keys: ``admin:users`` (set of names), ``admin:user:{name}``, ``admin:session:{sha256 of the token}``
+Keys: ``admin:users`` (set of names), ``admin:user:{name}`` (``user_key``), ``admin:session:{sha256 of the token}``
 (``session_key``: the workspace rewrites a session's flash messages through it),
 ``admin:fail:user:{name}`` and ``admin:fail:addr:{address hash}``.
 """
@@ -58,7 +58,7 @@ class AuthError(Exception):
     pass
 
 
-def _user_key(username: str) -> str:
+def user_key(username: str) -> str:
     return f"admin:user:{username}"
 
 
@@ -71,7 +71,7 @@ def create_user(client: Any, username: str, password: str, role: str, display_na
     if len(password) < MIN_PASSWORD:
         raise AuthError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     client.hset(
-        _user_key(username),
+        user_key(username),
         mapping={"hash": _hasher.hash(password), "role": role, "name": display_name or username, "created": now_iso()},
     )
     client.sadd("admin:users", username)
@@ -79,7 +79,7 @@ def create_user(client: Any, username: str, password: str, role: str, display_na
 
 
 def get_user(client: Any, username: str) -> Optional[User]:
-    data = client.hgetall(_user_key(username))
+    data = client.hgetall(user_key(username))
     if not data:
         return None
     return User(username, data[b"role"].decode(), data.get(b"name", username.encode()).decode())
@@ -112,7 +112,7 @@ def check_password(client: Any, username: str, password: str, address: str) -> O
     username = (username or "").strip().lower()
     if login_blocked(client, username, address):
         raise AuthError("locked")
-    stored = client.hget(_user_key(username), "hash") if USERNAME.match(username) else None
+    stored = client.hget(user_key(username), "hash") if USERNAME.match(username) else None
     try:
         _hasher.verify(stored.decode() if stored else _DUMMY_HASH, password or "")
         ok = stored is not None
@@ -123,7 +123,7 @@ def check_password(client: Any, username: str, password: str, address: str) -> O
         return None
     client.delete(f"admin:fail:user:{username}")
     if _hasher.check_needs_rehash(stored.decode()):
-        client.hset(_user_key(username), "hash", _hasher.hash(password))
+        client.hset(user_key(username), "hash", _hasher.hash(password))
     return get_user(client, username)
 
 

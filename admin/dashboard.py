@@ -7,7 +7,6 @@ from collections import Counter
 from typing import Any, Dict, List
 
 from bot import analytics
-from bot.knowledge.store import KnowledgeStore
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 720, 220, 32
 
@@ -36,7 +35,8 @@ def _chart(days: List[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
-def build(client: Any, store: KnowledgeStore, days: int = 30) -> Dict[str, Any]:
+def build(client: Any, names: Dict[str, str], version: Any, days: int = 30) -> Dict[str, Any]:
+    """The figures of the last ``days`` (``names``: procedure id -> name; ``version``: the one in use)."""
     daily = analytics.daily(days, client=client)
     totals = {k: sum(d[k] for d in daily) for k in ("questions", "fallbacks", "conversations")}
     channels: Dict[str, Counter] = {}
@@ -45,7 +45,6 @@ def build(client: Any, store: KnowledgeStore, days: int = 30) -> Dict[str, Any]:
         for name, figures in day["channels"].items():
             channels.setdefault(name, Counter()).update(figures)
         procedures.update(day["procedures"])
-    names = {pid: data.get("name", pid) for pid, data in store.working()["procedures"].items()}
     return {
         "days": daily,
         "totals": totals,
@@ -58,5 +57,5 @@ def build(client: Any, store: KnowledgeStore, days: int = 30) -> Dict[str, Any]:
         "chart": _chart(daily),
         "today": daily[-1] if daily else None,
         "unanswered": client.llen("unanswered"),
-        "version": store.published_version(),
+        "version": version,
     }

@@ -7,15 +7,19 @@ words) in TF-IDF space; a question joins the first group whose first question is
 question's search key, stable while the group exists. Resolving a group (a new FAQ, aliases of an
 existing entry, or "ignore") removes its records from the list and keeps them in
 ``unanswered:resolved`` for the record.
+
+The grouping is CPU work (up to ``READ_LIMIT`` questions): the workspace keeps one ``GroupCache``,
+which regroups only when the records read differ from the last time, and groups in a worker thread.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
@@ -77,9 +81,17 @@ def _group_id(text: str) -> str:
     return hashlib.sha256(search_key(text).encode()).hexdigest()[:12]
 
 
-def groups(client: Any, threshold: float = THRESHOLD) -> List[Group]:
-    """Groups of unanswered questions, the largest first."""
+def groups(client: Any, threshold: float = THRESHOLD, cache: Optional["GroupCache"] = None) -> List[Group]:
+    """Groups of unanswered questions, the largest first (``cache``: reuse the grouping while the
+    inbox holds the same records)."""
     raw_entries = client.lrange(UNANSWERED, 0, READ_LIMIT - 1)
+    if cache is not None:
+        return cache.groups(raw_entries, threshold)
+    return group_records(raw_entries, threshold)
+
+
+def group_records(raw_entries: List[bytes], threshold: float = THRESHOLD) -> List[Group]:
+    """The grouping itself (TF-IDF and cosine over up to ``READ_LIMIT`` questions: CPU work)."""
     records: List[Dict[str, Any]] = []
     raws: List[bytes] = []
     for raw in raw_entries:
@@ -119,8 +131,30 @@ def groups(client: Any, threshold: float = THRESHOLD) -> List[Group]:
     return sorted(found, key=lambda g: (-g.count, g.title))
 
 
-def find_group(client: Any, group_id: str) -> Group:
-    for group in groups(client):
+class GroupCache:
+    """The grouping of the inbox content last seen: the records read from Redis are compared (a
+    digest), so a page view regroups only when a question came in or a group was resolved. Safe to
+    share between the worker threads the handlers group in."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: Optional[Tuple[float, bytes]] = None
+        self._groups: List[Group] = []
+
+    def groups(self, raw_entries: List[bytes], threshold: float = THRESHOLD) -> List[Group]:
+        digest = hashlib.sha256()
+        for raw in raw_entries:
+            data = raw if isinstance(raw, bytes) else str(raw).encode()
+            digest.update(len(data).to_bytes(8, "big") + data)
+        key = (threshold, digest.digest())
+        with self._lock:
+            if key != self._key:
+                self._groups, self._key = group_records(raw_entries, threshold), key
+            return list(self._groups)
+
+
+def find_group(client: Any, group_id: str, cache: Optional[GroupCache] = None) -> Group:
+    for group in groups(client, cache=cache):
         if group.id == group_id:
             return group
     raise KeyError(group_id)
@@ -134,4 +168,15 @@ def resolve(client: Any, group: Group, how: str, user: str) -> int:
     pipe.lpush(RESOLVED_KEY, json.dumps({"group": group.title, "count": group.count, "how": how, "by": user}, ensure_ascii=False))
     pipe.ltrim(RESOLVED_KEY, 0, 9999)
     results = pipe.execute()
+    return sum(int(r) for r in results[: len(group.raw)])
+
+
+async def resolve_async(client: Any, group: Group, how: str, user: str) -> int:
+    """``resolve`` on a ``redis.asyncio`` client (the workspace's pages)."""
+    pipe = client.pipeline()
+    for raw in group.raw:
+        pipe.lrem(UNANSWERED, 1, raw)
+    pipe.lpush(RESOLVED_KEY, json.dumps({"group": group.title, "count": group.count, "how": how, "by": user}, ensure_ascii=False))
+    pipe.ltrim(RESOLVED_KEY, 0, 9999)
+    results = await pipe.execute()
     return sum(int(r) for r in results[: len(group.raw)])

@@ -1,12 +1,7 @@
 """The officers' tool for a citizen's personal data at the desk: export or erase what the assistant
-holds about a conversation id or a phone number (the personal_data package does the work).
-
-Workspace (reviewer role only; an editor gets 403 and the attempt is audited):
-  GET  /personal-data          the request form
-  POST /personal-data/export   the holdings as a JSON download (audited: personal_data_exported)
-  POST /personal-data/erase    needs the ``confirm`` box ticked (400 otherwise); erases, audits
-                               personal_data_erased with the counts, redirects to the form (303)
-A missing or invalid sender/phone: 400 with the reason. Audit entries name the request masked.
+holds about a conversation id or a phone number (the personal_data package does the work). The
+workspace's pages for it are ``admin.routes.personal_data``; audit entries name the request masked
+(``describe``).
 
 Command line (the same audit log, ``kb:audit``, with ``--by`` as the officer):
   python -m admin.personal_data export --sender ID | --phone N [--by NAME] [--out FILE]
@@ -23,9 +18,6 @@ import json
 import sys
 from typing import Any, Dict, Optional
 
-import aiohttp_jinja2
-from aiohttp import web
-
 from bot.knowledge.store import KnowledgeStore
 from bot.privacy import mask
 from bot.settings import load_privacy_settings, load_settings
@@ -36,67 +28,6 @@ import personal_data
 def describe(subject: personal_data.Subject) -> str:
     """The request as the audit log shows it (masked)."""
     return ", ".join(mask(s) if s.startswith("sms:") else s[:6] + "…" for s in subject.sender_ids)
-
-
-def _subject(form: Any) -> personal_data.Subject:
-    try:
-        return personal_data.Subject.of(str(form.get("sender") or ""), str(form.get("phone") or "") or None)
-    except ValueError as error:
-        raise web.HTTPBadRequest(text=f"Yêu cầu không hợp lệ: {error}")
-
-
-def _reviewer(request: web.Request, action: str) -> Any:
-    from admin.app import _store, _user
-
-    user = _user(request)
-    if not user.can_publish:
-        _store(request).audit(user.username, f"personal_data_{action}_denied")
-        raise web.HTTPForbidden(text="Chỉ người duyệt (reviewer) mới được xem hoặc xóa dữ liệu cá nhân của công dân.")
-    return user
-
-
-async def page(request: web.Request) -> web.Response:
-    from admin.app import _context
-
-    _reviewer(request, "page")
-    kept = load_privacy_settings()
-    days = {name: round(getattr(kept, name) / 86400, 1) for name in
-            ("conversation_seconds", "unanswered_seconds", "status_seconds", "form_file_seconds", "consent_seconds")}
-    return aiohttp_jinja2.render_template("personal_data.html", request, {**await _context(request), "days": days})
-
-
-async def export_route(request: web.Request) -> web.Response:
-    from admin.app import _store
-
-    user = _reviewer(request, "export")
-    subject = _subject(await request.post())
-    held = await personal_data.export(subject)
-    _store(request).audit(user.username, "personal_data_exported", describe(subject))
-    body = json.dumps(held, ensure_ascii=False, indent=2)
-    return web.Response(
-        text=body, content_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="du-lieu-ca-nhan.json"'},
-    )
-
-
-async def erase_route(request: web.Request) -> web.Response:
-    from admin.app import _store, flash
-
-    user = _reviewer(request, "erase")
-    form = await request.post()
-    subject = _subject(form)
-    if form.get("confirm") != "yes":
-        raise web.HTTPBadRequest(text="Bạn cần đánh dấu ô xác nhận trước khi xóa.")
-    counts = await personal_data.erase(subject)
-    _store(request).audit(user.username, "personal_data_erased", describe(subject), counts)
-    flash(request, "Đã xóa: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
-    raise web.HTTPSeeOther("/personal-data")
-
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/personal-data", page)
-    app.router.add_post("/personal-data/export", export_route)
-    app.router.add_post("/personal-data/erase", erase_route)
 
 
 # ---------------------------------------------------------------- command line

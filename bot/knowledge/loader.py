@@ -1,18 +1,21 @@
-"""Reads the knowledge base from YAML files and reports problems as ``file:line: problem``."""
+"""Reads the knowledge base from YAML files and reports problems as ``file:line: problem``.
+
+The checks are ``bot.knowledge.checks``' (pure, over the files' data); this module reads the files
+(YAML, UTF-8: its own problems), keeps each mapping's and list's lines, and maps each finding to the
+line of the deepest key it names (``locate``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from bot.knowledge.model import FaqEntry, Procedure, Synonym, SynonymLexicon
-
-Model = TypeVar("Model", bound=BaseModel)
+from bot.knowledge.checks import FAQ, LEXICON, PROCEDURES, Finding, check_item, cross_findings
+from bot.knowledge.model import FaqEntry, Procedure, Synonym
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Lin
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_line_sequence)
 
 
-def _line_of(document: Any, location: Tuple[Any, ...]) -> int:
+def line_of(document: Any, location: Tuple[Any, ...]) -> int:
     """The line of the deepest key of ``location`` found in ``document``."""
     line = getattr(document, "start_line", 1)
     node = document
@@ -85,31 +88,41 @@ def _line_of(document: Any, location: Tuple[Any, ...]) -> int:
     return line
 
 
-def _parse(path: Path, model: Type[Model], root: Path) -> Tuple[Optional[Model], List[Problem]]:
-    shown = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+def line_document(text: str) -> Any:
+    """YAML text as data whose mappings and lists remember their lines (for ``line_of``)."""
+    return yaml.load(text, Loader=_LineLoader)
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+
+def _read(path: Path, root: Path) -> Tuple[Any, List[Problem]]:
+    """The file's document, or the problem that it is not YAML (nor UTF-8)."""
+    shown = _shown(path, root)
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        return line_document(path.read_text(encoding="utf-8")), []
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [Problem(shown, (mark.line + 1) if mark else 1, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "file is not UTF-8")]
-    if not isinstance(document, dict):
-        return None, [Problem(shown, 1, "expected a mapping of fields")]
-    try:
-        item = model.parse_obj(document)
-    except ValidationError as error:
-        problems = []
-        for detail in error.errors():
-            location = tuple(p for p in detail["loc"] if p != "__root__")
-            where = ".".join(str(p) for p in location) or "file"
-            problems.append(Problem(shown, _line_of(document, location), f"{where}: {detail['msg']}"))
+
+
+def locate(finding: Finding, shown: str, document: Any) -> Problem:
+    """A finding of ``bot.knowledge.checks`` at its line of the file ``shown`` (``document`` read with
+    ``line_document``); a check across items is reported at line 1 of ``<kind>/<key>.yml``."""
+    if finding.location is None:
+        return Problem(f"{finding.kind}/{finding.key}.yml", 1, finding.message)
+    return Problem(shown, line_of(document, finding.location), finding.message)
+
+
+def _parse(path: Path, kind: str, root: Path) -> Tuple[Any, List[Problem]]:
+    document, problems = _read(path, root)
+    if problems:
         return None, problems
-    if not hasattr(item, "id"):
-        return item, []
-    if item.id != path.stem:  # type: ignore[attr-defined]
-        return None, [Problem(shown, document.key_lines.get("id", 1), f"id '{item.id}' must match the file name '{path.stem}'")]  # type: ignore[attr-defined]
-    return item, []
+    item, findings = check_item(kind, path.stem, document)
+    return item, [locate(finding, _shown(path, root), document) for finding in findings]
 
 
 def _yaml_files(directory: Path) -> Iterable[Path]:
@@ -121,23 +134,21 @@ def load_knowledge(root: Path) -> Tuple[KnowledgeBase, List[Problem]]:
     base = KnowledgeBase()
     problems: List[Problem] = []
     digest = hashlib.sha256()
-    for path in _yaml_files(root / "procedures"):
+    for path in _yaml_files(root / PROCEDURES):
         digest.update(path.read_bytes())
-        procedure, found = _parse(path, Procedure, root)
+        procedure, found = _parse(path, PROCEDURES, root)
         problems += found
         if procedure:
             base.procedures[procedure.id] = procedure
-    for path in _yaml_files(root / "faq"):
+    for path in _yaml_files(root / FAQ):
         digest.update(path.read_bytes())
-        entry, found = _parse(path, FaqEntry, root)
+        entry, found = _parse(path, FAQ, root)
         problems += found
         if entry:
             base.faq.append(entry)
     synonyms, found = load_synonyms(root, digest)
     base.synonyms, problems = synonyms, problems + found
-    for entry in base.faq:
-        if entry.procedure and entry.procedure not in base.procedures:
-            problems.append(Problem(f"faq/{entry.id}.yml", 1, f"procedure '{entry.procedure}' does not exist"))
+    problems += [locate(finding, "", None) for finding in cross_findings(base.procedures, base.faq)]
     base.version = digest.hexdigest()[:12]
     return base, problems
 
@@ -152,5 +163,5 @@ def load_synonyms(root: Path, digest: Any = None) -> Tuple[List[Synonym], List[P
         return [], []
     if digest is not None:
         digest.update(path.read_bytes())
-    lexicon, problems = _parse(path, SynonymLexicon, root)
+    lexicon, problems = _parse(path, LEXICON, root)
     return (list(lexicon.synonyms) if lexicon else []), problems

@@ -7,9 +7,9 @@ Every running process polls that pointer (``bot.knowledge.repository``) and relo
 ``KNOWLEDGE_RELOAD_SECONDS``. Rolling back publishes an old snapshot again as a new version, so the
 history only grows.
 
-Validation is the loader's: a snapshot is written as YAML files to a temporary ``knowledge/`` folder
-and read by ``load_knowledge``, so the rules and messages are exactly those of
-``python -m bot.knowledge.validate``.
+Validation is ``bot.knowledge.checks``' pure function over the snapshot's dicts, in memory
+(``validate_snapshot``): the rules of ``python -m bot.knowledge.validate``, and its messages, with the
+file and line the item would have as a YAML file.
 
 Keys (all under ``kb:``):
   kb:version            latest published version number (absent: the assistant reads the YAML files)
@@ -25,15 +25,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import hashlib
 import json
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from bot.knowledge.loader import KnowledgeBase, Problem, load_knowledge
+from bot.knowledge.checks import check_knowledge
+from bot.knowledge.loader import KnowledgeBase, Problem, line_document, load_knowledge, locate
 from bot.knowledge.model import FaqEntry, Procedure
 from core.redis_keys import KNOWLEDGE_DRAFTS
 
@@ -117,16 +118,42 @@ def write_yaml_dir(snapshot: Snapshot, root: Path) -> None:
             (folder / f"{item_id}.yml").write_text(to_yaml(data), encoding="utf-8")
 
 
+def _file_stem(item_id: str) -> str:
+    """The file name an item's key would have in a ``knowledge/`` folder (a key that cannot be one: ``_``)."""
+    return item_id if item_id and "/" not in item_id and not item_id.startswith(".") else "_"
+
+
+def _documents(snapshot: Snapshot, kind: str) -> Dict[str, Any]:
+    """The kind's items by file name, in the loader's file order (``<stem>.yml`` sorted)."""
+    by_stem: Dict[str, Any] = {}
+    for item_id, data in snapshot.get(kind, {}).items():
+        by_stem[_file_stem(item_id)] = _text_to_dates(data)
+    return {stem: by_stem[stem] for stem in sorted(by_stem, key=lambda stem: stem + ".yml")}
+
+
 def validate_snapshot(snapshot: Snapshot) -> Tuple[KnowledgeBase, List[Problem]]:
-    """Load a snapshot with the loader (same rules and messages as ``bot.knowledge.validate``)."""
-    with tempfile.TemporaryDirectory(prefix="kb-") as tmp:
-        root = Path(tmp) / "knowledge"
-        for kind in KINDS:
-            (root / kind).mkdir(parents=True)
-            for item_id, data in snapshot.get(kind, {}).items():
-                name = item_id if item_id and "/" not in item_id and not item_id.startswith(".") else "_"
-                (root / kind / f"{name}.yml").write_text(to_yaml(data), encoding="utf-8")
-        return load_knowledge(root)
+    """Check a snapshot in memory with ``bot.knowledge.checks`` (the rules of ``bot.knowledge.validate``).
+
+    A problem reads as the loader would report it for the snapshot written as a ``knowledge/`` folder:
+    ``knowledge/<kind>/<id>.yml:<line>`` of the item's YAML (``to_yaml``, dumped only for an item that
+    has problems), a FAQ naming a missing procedure at ``faq/<id>.yml:1``. ``version``: a digest of the
+    content."""
+    documents = {kind: _documents(snapshot, kind) for kind in KINDS}
+    checked = check_knowledge(documents["procedures"], documents["faq"])
+    base = KnowledgeBase(procedures=checked.procedures, faq=checked.faq, synonyms=checked.synonyms)
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        for stem, data in documents[kind].items():
+            digest.update(json.dumps([kind, stem, data], ensure_ascii=False, sort_keys=True, default=str).encode())
+    base.version = digest.hexdigest()[:12]
+    problems: List[Problem] = []
+    lines: Dict[Tuple[str, str], Any] = {}
+    for finding in checked.findings:
+        where = (finding.kind, finding.key)
+        if finding.location is not None and where not in lines:
+            lines[where] = line_document(to_yaml(documents[finding.kind][finding.key]))
+        problems.append(locate(finding, f"knowledge/{finding.kind}/{finding.key}.yml", lines.get(where)))
+    return base, problems
 
 
 def problems_of(problems: List[Problem], kind: str, item_id: str) -> List[Problem]:

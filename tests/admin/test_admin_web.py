@@ -415,7 +415,7 @@ PROXY = ipaddress.ip_network("10.0.0.5/32")
     ("10.0.0.5", "not-an-ip", (PROXY,), "10.0.0.5"),
 ])
 def test_client_address_believes_x_forwarded_for_only_from_trusted_proxies(remote, forwarded, trusted, expected):
-    from admin.app import client_address
+    from admin.middleware import client_address
 
     assert client_address(remote, forwarded, trusted) == expected
 
