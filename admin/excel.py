@@ -170,7 +170,7 @@ def read_upload(filename: str, content: bytes) -> Tuple[List[Row], List[Dict[str
         return [], [{"sheet": filename, "row": 0, "message": "chỉ nhận tệp .xlsx hoặc .csv"}]
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any unreadable upload is the officer's error message, never a 500
         return [], [{"sheet": filename, "row": 0, "message": "không đọc được tệp Excel (.xlsx)"}]
     rows: List[Row] = []
     found = False

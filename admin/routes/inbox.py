@@ -50,7 +50,7 @@ async def inbox_group(request: web.Request) -> web.Response:
         hit = index.search(group.title)
         if hit and hit.score > 0.2:
             suggestion = f"faq/{hit.entry.id}"
-    except Exception:  # a suggestion is a convenience only
+    except ValueError:  # a draft FAQ entry that does not validate (pydantic's errors are ValueErrors): no suggestion
         suggestion = None
     return render(request, "inbox_group.html", {**await page_context(request), "group": group, "targets": targets, "suggestion": suggestion})
 

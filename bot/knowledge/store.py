@@ -172,7 +172,11 @@ def parse_item(kind: str, data: Dict[str, Any], others: Optional[Snapshot] = Non
     mine = problems_of(problems, kind, key)
     if mine:
         return None, mine
-    parsed = base.procedures.get(item_id) if kind == "procedures" else next((e for e in base.faq if e.id == item_id), None)
+    parsed: Any
+    if kind == "procedures":
+        parsed = base.procedures.get(item_id)
+    else:
+        parsed = next((e for e in base.faq if e.id == item_id), None)
     if parsed is None:
         return None, [Problem(f"knowledge/{kind}/{key}.yml", 1, "could not be read")]
     return canonical(kind, parsed), []
