@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 import redis
@@ -16,17 +15,17 @@ from bot.settings import SettingError, load_security_settings, load_settings
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default=os.environ.get("ADMIN_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ADMIN_PORT", "8080")))
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access lines carry query strings
-    settings = load_settings()
     try:
+        settings = load_settings()
         security = load_security_settings()
     except SettingError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    parser.add_argument("--host", default=settings.admin_host)
+    parser.add_argument("--port", type=int, default=settings.admin_port)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access lines carry query strings
     if not settings.redis_url:
         print("The officers' workspace needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2

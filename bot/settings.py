@@ -117,6 +117,9 @@ class Settings:
     special_case_threshold: float = 0.3
     # an FAQ entry this close to the message answers it before the procedure's fields
     faq_threshold_close: float = 0.8
+    admin_host: str = "127.0.0.1"  # ADMIN_HOST: the officers' workspace (python -m admin)
+    admin_port: int = 8080  # ADMIN_PORT
+    log_level: str = "INFO"  # LOG_LEVEL of the processes we start ourselves (workers)
 
 
 def load_settings() -> Settings:
@@ -132,7 +135,17 @@ def load_settings() -> Settings:
         channels=load_channel_settings(),
         special_case_threshold=_float("SPECIAL_CASE_THRESHOLD", 0.3),
         faq_threshold_close=_float("FAQ_THRESHOLD_CLOSE", 0.8),
+        admin_host=(os.environ.get("ADMIN_HOST") or "127.0.0.1").strip(),
+        admin_port=_int("ADMIN_PORT", 8080),
+        log_level=_log_level(),
     )
+
+
+def _log_level() -> str:
+    raw = (os.environ.get("LOG_LEVEL") or "INFO").strip().upper()
+    if raw not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise SettingError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (it is {raw!r})")
+    return raw
 
 
 @dataclass(frozen=True)

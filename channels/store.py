@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from typing import Dict, List, Optional, Tuple
 
@@ -32,7 +31,9 @@ class ChannelStore:
 
     @classmethod
     def from_environment(cls) -> "ChannelStore":
-        return cls(os.environ.get("REDIS_URL") or None)
+        from bot.settings import load_settings
+
+        return cls(load_settings().redis_url)
 
     def _sweep(self) -> None:
         if len(self._memory) < 50_000:

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from applications.render import render_notification
 from applications.store import StatusStore
-from bot.settings import load_status_settings
+from bot.settings import load_settings, load_status_settings
 from notifications.senders import Senders
 from notifications.stream import CHANNELS
 from notifications.worker import Worker, WorkerConfig, run_worker
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.redis_url:
         raise SystemExit("REDIS_URL is not set: notifications need Redis")
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(level=load_settings().log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = WorkerConfig.from_settings(settings)
     config.concurrency = args.concurrency
     channels = list(dict.fromkeys([*CHANNELS, *settings.subscribe_channels.values()]))
