@@ -8,6 +8,7 @@ no form is open): actions share functions, never call each other's ``run``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -36,7 +37,9 @@ class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return answer_faq(dispatcher, tracker)
+        # the answer path (matching, retrieval) and its Redis writes (statistics, unanswered questions)
+        # run on a worker thread: the action server's event loop keeps serving other conversations
+        return await asyncio.to_thread(answer_faq, dispatcher, tracker)

@@ -3,11 +3,13 @@
 Reads the tracker into ``bot.answering.pipeline.Context`` (intent as a hint, the procedure a button
 named, the remembered procedure, the aspects pending from "which procedure?", the channel), takes ONE
 knowledge snapshot, calls ``pipeline.answer`` and translates the ``Reply`` (``actions.conversation
-.send_reply``). Nothing about the answer is decided here.
+.send_reply``). Nothing about the answer is decided here. The action runs all of it on a worker thread
+(``asyncio.to_thread``): the answer path and its synchronous Redis writes never hold the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -32,7 +34,9 @@ class ActionAnswerProcedure(Action):
     def name(self) -> Text:
         return "action_answer_procedure"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return answer_procedure(dispatcher, tracker)
+        # the answer path (matching, retrieval) and its Redis writes (statistics, unanswered questions)
+        # run on a worker thread: the action server's event loop keeps serving other conversations
+        return await asyncio.to_thread(answer_procedure, dispatcher, tracker)
