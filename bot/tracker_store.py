@@ -3,7 +3,8 @@
 When a form is produced or cancelled (and the citizen did not ask to keep the data), the forms
 action sets the slot ``form_erase_from`` to the time the form started. On every save, the events
 between that time and the marker lose their personal content: what the citizen typed, what the
-assistant said back (summaries, links to the filled form), entity values and slot values. Intents,
+assistant said back (summaries, links to the filled form; a domain response's text and the values
+it was filled with, kept in the event's metadata), entity values and slot values. Intents,
 actions and timing stay, so the conversation still reads as a conversation and dialogue policies
 are unaffected.
 
@@ -69,6 +70,9 @@ def erase_finished_forms(tracker: DialogueStateTracker, spans: Optional[List[Tup
         elif isinstance(event, BotUttered):
             event.text = ERASED
             event.data = {}
+            # a domain response sent with values keeps them in its metadata (the names, dates, numbers
+            # the form read back): only the response's name stays
+            event.metadata = {k: v for k, v in (event.metadata or {}).items() if k == "utter_action"}
         elif isinstance(event, SlotSet) and event.key not in KEPT_SLOTS and event.value is not None:
             event.value = None
 
