@@ -23,8 +23,8 @@ from typing import Any, Dict, List, Optional, Tuple
 from bot.knowledge.loader import Problem
 from bot.knowledge.store import (
     AUDIT_KEEP, KEY_AUDIT, KEY_DRAFTS, KEY_HISTORY, KEY_LOCK, KEY_SNAPSHOT, KEY_VERSION, KINDS, SYSTEM_USER,
-    PublishError, Snapshot, apply_drafts, changed_fields, changes_between, empty_snapshot, now_iso, parse_item,
-    read_yaml_dir, validate_snapshot,
+    PublishError, Snapshot, apply_drafts, changed_fields, now_iso, parse_item,
+    read_yaml_dir, validate_snapshot, version_meta,
 )
 
 
@@ -117,15 +117,7 @@ class AsyncKnowledgeStore:
 
     async def _write_version(self, snapshot: Snapshot, user: str, message: str, previous: Optional[Snapshot], rollback_of: Optional[int] = None, clear_drafts: bool = False) -> int:
         version = await self.redis.incr("kb:counter")
-        meta = {
-            "n": version,
-            "at": now_iso(),
-            "by": user,
-            "message": message,
-            "changes": changes_between(previous or empty_snapshot(), snapshot),
-            "counts": {kind: len(snapshot[kind]) for kind in KINDS},
-            **({"rollback_of": rollback_of} if rollback_of is not None else {}),
-        }
+        meta = version_meta(version, snapshot, user, message, previous, rollback_of)
         pipe = self.redis.pipeline()
         pipe.set(KEY_SNAPSHOT.format(version), json.dumps(snapshot, ensure_ascii=False))
         pipe.hset(KEY_HISTORY, str(version), json.dumps(meta, ensure_ascii=False))
