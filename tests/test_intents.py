@@ -29,6 +29,7 @@ PACKAGES = ["actions", "admin", "applications", "bot", "channels", "core", "form
             "personal_data"]
 PAYLOAD = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]*)(?:\{|$)")
 RESPONSE = re.compile(r"^utter_[a-z0-9_]+$")
+RASA_KEYS = {"utter_action"}  # the key Rasa writes in a bot event's metadata (bot/tracker_store.py): not a response
 
 
 def domain_part(key: str) -> Set[str]:
@@ -150,5 +151,5 @@ def test_every_response_named_in_code_is_in_the_domain():
 
     missing = sorted({f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}" for path, tree in our_modules()
                       for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                      and RESPONSE.match(node.value) and not exists(node.value)})
+                      and RESPONSE.match(node.value) and node.value not in RASA_KEYS and not exists(node.value)})
     assert missing == []
