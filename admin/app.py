@@ -31,7 +31,7 @@ from aiohttp import web
 from admin import async_sessions, auth
 from admin.forms import ONLINE_LEVEL_NAMES
 from admin.inbox import GroupCache
-from admin.knowledge_store import AsyncKnowledgeStore
+from admin.knowledge_store import ThreadedKnowledgeStore
 from admin.middleware import MIDDLEWARES
 from admin.pages import ASYNC_REDIS, INBOX_GROUPS, KIND_NAMES, KNOWLEDGE_DIR, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
 from admin.routes import dashboard, editing, excel, inbox, personal_data, publishing, session
@@ -58,11 +58,9 @@ def _when(value: Any) -> str:
 
 
 async def _async_redis(app: web.Application) -> AsyncIterator[None]:
-    """The async Redis client (on the synchronous client's server and database) and the knowledge store
-    on it, open while the app runs."""
+    """The async Redis client (on the synchronous client's server and database), open while the app runs."""
     client = async_sessions.async_client(app[REDIS])
     app[ASYNC_REDIS] = client
-    app[STORE] = AsyncKnowledgeStore(client, app[KNOWLEDGE_DIR])
     yield
     await client.close()
     await client.connection_pool.disconnect()
@@ -76,6 +74,7 @@ def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trus
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST)
     app[REDIS] = client
     app[KNOWLEDGE_DIR] = knowledge_dir
+    app[STORE] = ThreadedKnowledgeStore(client, knowledge_dir)
     app[SECURE_COOKIE] = secure_cookie
     app[TRUSTED_PROXIES] = tuple(trusted_proxies)
     app[INBOX_GROUPS] = GroupCache()

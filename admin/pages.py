@@ -18,13 +18,13 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin import async_sessions, auth, inbox
-from admin.knowledge_store import AsyncKnowledgeStore
+from admin.knowledge_store import ThreadedKnowledgeStore
 from bot.knowledge.store import KINDS
 from core.redis_keys import KNOWLEDGE_DRAFTS, UNANSWERED
 
 REDIS = web.AppKey("redis", object)  # redis.Redis: the inbox, Excel reports, the dashboard, password checks
-ASYNC_REDIS = web.AppKey("async_redis", object)  # redis.asyncio.Redis: the knowledge store, sessions, flash, the layout's counts
-STORE = web.AppKey("store", AsyncKnowledgeStore)  # on ASYNC_REDIS
+ASYNC_REDIS = web.AppKey("async_redis", object)  # redis.asyncio.Redis: sessions, flash, the layout's counts
+STORE = web.AppKey("store", ThreadedKnowledgeStore)  # the synchronous store on REDIS, in worker threads
 SECURE_COOKIE = web.AppKey("secure_cookie", bool)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
 KNOWLEDGE_DIR = web.AppKey("knowledge_dir", Path)  # the YAML seed
@@ -41,7 +41,7 @@ def async_redis_of(request: web.Request) -> Any:
     return request.app[ASYNC_REDIS]
 
 
-def store_of(request: web.Request) -> AsyncKnowledgeStore:
+def store_of(request: web.Request) -> ThreadedKnowledgeStore:
     return request.app[STORE]
 
 

@@ -29,7 +29,7 @@ from admin.pages import KIND_NAMES, KIND_PATHS, async_redis_of, find_inbox_group
 from bot.knowledge import model as models
 from bot.knowledge.model import OnlineLevel
 from bot.knowledge.render import Aspect, ASPECT_TITLES, render_faq, render_procedure
-from admin.knowledge_store import AsyncKnowledgeStore
+from admin.knowledge_store import ThreadedKnowledgeStore
 from bot.knowledge.store import item_diff, parse_item
 from bot.text import search_key
 
@@ -70,11 +70,11 @@ async def item_list(request: web.Request) -> web.Response:
     })
 
 
-async def _procedure_ids(store: AsyncKnowledgeStore) -> List[Dict[str, str]]:
+async def _procedure_ids(store: ThreadedKnowledgeStore) -> List[Dict[str, str]]:
     return [{"id": pid, "name": p.get("name", "")} for pid, p in sorted((await store.working())["procedures"].items())]
 
 
-async def _form_context(kind: str, data: Dict[str, Any], store: AsyncKnowledgeStore) -> Dict[str, Any]:
+async def _form_context(kind: str, data: Dict[str, Any], store: ThreadedKnowledgeStore) -> Dict[str, Any]:
     data = data or {}
     context: Dict[str, Any] = {"kind": kind, "kind_name": KIND_NAMES[kind], "item": data}
     context["sources"] = list(data.get("sources", [])) + [{}] * EXTRA_ROWS

@@ -19,13 +19,13 @@ from typing import Any, Dict, List, Tuple
 from aiohttp import web
 
 from admin.pages import flash, page_context, redirect, render, store_of, user_of
-from admin.knowledge_store import AsyncKnowledgeStore
+from admin.knowledge_store import ThreadedKnowledgeStore
 from bot.knowledge.store import KINDS, PublishError, changed_fields, item_diff, validate_snapshot
 
 routes = web.RouteTableDef()
 
 
-async def _draft_rows(store: AsyncKnowledgeStore) -> List[Dict[str, Any]]:
+async def _draft_rows(store: ThreadedKnowledgeStore) -> List[Dict[str, Any]]:
     published = await store.published()
     rows = []
     for key, draft in sorted((await store.drafts()).items()):

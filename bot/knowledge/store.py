@@ -222,21 +222,6 @@ class PublishError(Exception):
         self.problems = problems or []
 
 
-def version_meta(version: int, snapshot: Snapshot, user: str, message: str, previous: Optional[Snapshot],
-                 rollback_of: Optional[int] = None) -> Dict[str, Any]:
-    """The history record of a published version (``kb:history`` field ``version``); shared by the
-    synchronous store and the workspace's async twin (admin/knowledge_store.py)."""
-    return {
-        "n": version,
-        "at": now_iso(),
-        "by": user,
-        "message": message,
-        "changes": changes_between(previous or empty_snapshot(), snapshot),
-        "counts": {kind: len(snapshot[kind]) for kind in KINDS},
-        **({"rollback_of": rollback_of} if rollback_of is not None else {}),
-    }
-
-
 class KnowledgeStore:
     """Drafts, versions and audit log of the knowledge base, in Redis (``client``: redis.Redis)."""
 
@@ -326,7 +311,15 @@ class KnowledgeStore:
 
     def _write_version(self, snapshot: Snapshot, user: str, message: str, previous: Optional[Snapshot], rollback_of: Optional[int] = None, clear_drafts: bool = False) -> int:
         version = self.redis.incr("kb:counter")
-        meta = version_meta(version, snapshot, user, message, previous, rollback_of)
+        meta = {
+            "n": version,
+            "at": now_iso(),
+            "by": user,
+            "message": message,
+            "changes": changes_between(previous or empty_snapshot(), snapshot),
+            "counts": {kind: len(snapshot[kind]) for kind in KINDS},
+            **({"rollback_of": rollback_of} if rollback_of is not None else {}),
+        }
         pipe = self.redis.pipeline()
         pipe.set(KEY_SNAPSHOT.format(version), json.dumps(snapshot, ensure_ascii=False))
         pipe.hset(KEY_HISTORY, str(version), json.dumps(meta, ensure_ascii=False))
