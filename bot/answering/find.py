@@ -307,22 +307,22 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
                      and not special_case_index(live).of_topic(procedure_id, a.value, said))]
     # a case answers what was not asked only when the words besides the procedure's name point to it
     distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], said, distinct=True)
-    needs = TOPIC_NEEDS.get(distinct.entry.topic.value) if distinct else None
-    strong = bool(distinct and case_hit and distinct.entry.id == case_hit.entry.id
-                  and distinct.score >= threshold * STRONG_MATCH
-                  and (not needs or needs.intersection(understanding.resolution.qualifiers)
-                       or _aspect_of(distinct.entry) in asked))
 
+    def backed(hit: Optional[FaqHit], times: float) -> bool:
+        """The words besides the procedure's name point to the same case, at ``times`` × the threshold."""
+        return bool(hit and distinct and distinct.entry.id == hit.entry.id and distinct.score >= threshold * times)
+
+    def qualified(hit: FaqHit) -> bool:
+        """A case of a topic in ``TOPIC_NEEDS`` needs such a qualifier in the message."""
+        needs = TOPIC_NEEDS.get(hit.entry.topic.value)
+        return not needs or bool(needs & said)
+
+    strong = bool(case_hit and backed(case_hit, STRONG_MATCH)
+                  and (qualified(case_hit) or _aspect_of(case_hit.entry) in asked))
     # a question sentence that is itself a case ("nhà chưa có sổ đỏ có được nhập hộ khẩu không?")
     in_questions = _special_case(live, procedure_id, [q for q in understanding.questions if q.strip()], said)
-    # the words besides the procedure's name point to the best case too (not only the name's words)
-    pointed_to = bool(case_hit and distinct and distinct.entry.id == case_hit.entry.id
-                      and distinct.score >= threshold * QUESTION_CASE_DISTINCT)
-    in_needs = TOPIC_NEEDS.get(in_questions.entry.topic.value) if in_questions else None
     asks_a_case = bool(in_questions and in_questions.score >= threshold * QUESTION_CASE
-                       and distinct and distinct.entry.id == in_questions.entry.id
-                       and distinct.score >= threshold * QUESTION_CASE_DISTINCT
-                       and (not in_needs or in_needs.intersection(said)))
+                       and backed(in_questions, QUESTION_CASE_DISTINCT) and qualified(in_questions))
 
     answered: List[Finding] = []
     unanswered: List[Asked] = []
@@ -361,7 +361,8 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
             answered.append(_case_finding(aspect, same_topic.entry))
             used_cases.add(same_topic.entry.id)
             continue
-        if case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold and pointed_to:
+        if (case_hit and case_hit.entry.id not in used_cases and case_hit.score >= threshold
+                and backed(case_hit, QUESTION_CASE_DISTINCT)):
             answered.append(_case_finding(aspect, case_hit.entry))
             used_cases.add(case_hit.entry.id)
             continue

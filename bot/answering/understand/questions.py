@@ -78,9 +78,10 @@ def split(text: str) -> Tuple[str, ...]:
     for sentence in sentences(text):
         if is_question(sentence):
             for number, part in enumerate(_parts(sentence)):
-                if _only_refers_back(part) and number > 0:
+                back = _only_refers_back(part)
+                if back and number > 0:
                     found[-1] = f"{found[-1]}, {part}"
-                elif _only_refers_back(part) and previous and not is_question(previous):
+                elif back and previous and not is_question(previous):
                     found.append(f"{previous}. {part}")
                 else:
                     found.append(part)
