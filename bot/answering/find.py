@@ -20,7 +20,9 @@ procedure has a special case of that topic. Then for each asked aspect, in the o
 When the citizen tells their own case (``Understanding.situation``) and asks what depends on it, a
 special case the message matches (at the threshold; the asked aspect's topic first) answers before the
 procedure's field; an answer that is still only the procedure's fields, for an aspect that depends on
-the case (not one of ``SAME_FOR_EVERY_CASE``), is marked ``general_only``: stage 3 says it is the
+the case (not one of ``SAME_FOR_EVERY_CASE``), is answered by a matching case first. An answer to a
+told case that is still only the procedure's fields, whatever the aspect (what to bring can differ too:
+grandparents registering a birth, a paper lost), is marked ``general_only``: stage 3 says it is the
 general rule and gives the hotline, and the question is recorded for officers.
 
 When no aspect was detected, a special case that clearly matches the question (``STRONG_MATCH`` ×
@@ -75,10 +77,10 @@ TOPIC_NEEDS = {"foreign": {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai", "quoc_tich"}, "l
 # and has no special case of that topic.
 COVERED_BY = {Asked.lost: {"mat", "hong"}, Asked.foreign: {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai"},
               Asked.minor: {"tre_em"}, Asked.late: {"qua_han"}}
-# Aspects whose general answer holds for the case a citizen tells (what to bring, where, how long, the
-# fee, the steps): answered from the fields, they need no "this is the general rule" caveat. Whether the
-# case is allowed, required, valid, late… (conditions, obligation, validity, the overview of a question
-# not understood) depends on the case told.
+# Aspects whose field usually holds for the case a citizen tells (what to bring, where, how long, the
+# fee, the steps): a special case the story matches does not replace the field. Whether the case is
+# allowed, required, valid, late… (conditions, obligation, validity, the overview of a question not
+# understood) depends on the case told: a matching special case answers first.
 SAME_FOR_EVERY_CASE = frozenset({Asked.documents, Asked.authority, Asked.deadline, Asked.fee, Asked.online,
                                  Asked.legal_basis, Asked.steps})
 # Special-case topics (bot.knowledge.model.SpecialCaseTopic) that answer an aspect of another name.
@@ -390,6 +392,5 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     covered = {f.asked for f in answered} | set(unanswered)
     others = tuple(a for a in OFFERED if a not in covered and field_lines(procedure, a))
     general_only = (understanding.situation and bool(answered) and not unanswered
-                    and all(f.source == "procedure" for f in answered)
-                    and any(f.asked not in SAME_FOR_EVERY_CASE for f in answered))
+                    and all(f.source == "procedure" for f in answered))
     return Findings(procedure_id, tuple(answered), tuple(unanswered), others, general_only)

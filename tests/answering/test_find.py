@@ -127,8 +127,14 @@ def test_the_same_question_without_a_story_is_not_marked():
     assert findings.answered[0].source == "procedure" and not findings.general_only
 
 
-def test_what_to_bring_for_a_case_told_in_a_story_needs_no_caveat():
+def test_what_to_bring_for_a_case_told_in_a_story_is_said_to_be_the_general_list():
+    # grandparents registering a birth, a paper lost: the general list may not be the whole story
     findings = run(STORY, [Asked.documents], situation=True)
+    assert findings.answered[0].source == "procedure" and findings.general_only
+
+
+def test_what_to_bring_asked_without_a_story_has_no_caveat():
+    findings = run("đăng ký khai sinh cần giấy tờ gì", [Asked.documents])
     assert findings.answered[0].source == "procedure" and not findings.general_only
 
 
