@@ -187,3 +187,17 @@ def test_a_paper_the_citizen_does_not_have_is_not_the_procedure_asked_about():
         == "dang-ky-ket-hon"
     # "chưa rõ" is not a word of absence
     assert resolution("Mình chưa rõ đăng ký kết hôn cần những giấy tờ gì?").procedure_id == "dang-ky-ket-hon"
+
+
+# --- "X thì Y?": the clause a question asks in ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # what was done before "thì" is the circumstance; the exchange is asked after it
+    ("Tôi mới làm lại chứng minh nhân dân thì có phải đổi sang thẻ căn cước không?", "cap-doi-the-can-cuoc"),
+    ("toi moi lam lai cmnd thi co phai doi qua the can cuoc khong", "cap-doi-the-can-cuoc"),
+    # the clause after "thì" names no procedure: the circumstance still resolves it
+    ("Tôi bị mất thẻ căn cước thì làm lại ở đâu?", "cap-lai-the-can-cuoc"),
+])
+def test_the_procedure_of_the_clause_a_question_asks_in_wins(text, expected):
+    found = resolution(text)
+    assert found.status is S.resolved and found.procedure_id == expected

@@ -10,7 +10,9 @@
    qualifiers it does not cover that block (one said in a question; a `strict` one anywhere, except an
    `alone` matter told in the story while the questions name a procedure), then whether the questions
    name it (named in the story only ranks after; named in a question only as missing, "không có giấy kết
-   hôn", ranks after that), then the story's qualifiers it does not cover, then its alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
+   hôn", ranks after that), then whether the clause a question asks in names it ("làm lại CMND thì có
+   phải đổi sang căn cước không?": ``asked_clause``; the qualifiers before that clause are only said, not
+   asked), then the story's qualifiers it does not cover, then its alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
    about the same thing (sharing two of its non-generic syllables) join the pool, ranked after the others;
 4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
@@ -34,6 +36,8 @@ MAX_CANDIDATES = 3
 # syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb
 GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong".split())
 POOL_MARGIN = 2.0  # candidates this far below the best alias score may still win on qualifiers
+# "X thì Y?": X is the circumstance, Y the question (folded syllable)
+CLAUSE_BREAK = frozenset({"thi"})
 
 
 def _ordered_keys(matches) -> List[str]:
@@ -76,6 +80,22 @@ def _said_absent(matcher: ProcedureMatcher, words: Sequence[str], alias: str) ->
     return False
 
 
+def asked_clause(matcher: ProcedureMatcher, question: Sequence[str]) -> Optional[List[str]]:
+    """The clause a question asks in, when it names a procedure: "làm lại CMND thì có phải đổi sang thẻ
+    căn cước không?" tells what was done before the last CLAUSE_BREAK and asks about the exchange after
+    it. None when the question has no such break or the clause after it names no procedure."""
+    breaks = [i for i, word in enumerate(question) if word in CLAUSE_BREAK]
+    if not breaks:
+        return None
+    tail = list(question[breaks[-1] + 1:])
+    return tail if matcher.match_words(tail).candidates else None
+
+
+def _best(candidates: Sequence[Candidate]) -> List[Candidate]:
+    top = max([c.score for c in candidates] + [0.0])
+    return [c for c in candidates if c.score >= top - TIE_MARGIN]
+
+
 def _blocks(qualifier: qualifier_lexicon.Qualifier, asked: bool, questions_name_a_procedure: bool) -> bool:
     """Whether an uncovered qualifier rules a candidate out. A `context` one (ly hôn, tranh chấp: often the
     background of another procedure) only when the questions name no procedure; any other when said in a
@@ -99,7 +119,10 @@ def resolve(
 ) -> Resolution:
     lexicon = qualifier_lexicon.lexicon()
     said = qualifiers_in(words)
-    asked = {key for question in question_words for key in qualifiers_in(question)}
+    clauses = [asked_clause(matcher, question) for question in question_words]
+    # a qualifier said before the clause a question asks in is its circumstance, not what it asks
+    asked = {key for question, clause in zip(question_words, clauses) for key in qualifiers_in(clause or question)}
+    named_in_clauses = {c.procedure_id for clause in clauses if clause for c in _best(matcher.match_words(clause).candidates)}
     if remembered not in matcher.names:
         remembered = None
     result = matcher.match_words(words)
@@ -150,7 +173,7 @@ def resolve(
         blocking, soft = uncovered(candidate)
         story_only = bool(named_in_questions) and candidate.procedure_id not in named_in_questions
         return (len(blocking), candidate.procedure_id not in named, story_only, candidate.procedure_id in absent,
-                len(soft))
+                bool(named_in_clauses) and candidate.procedure_id not in named_in_clauses, len(soft))
 
     first = min(pool, key=lambda c: (rank(c), -c.score))
     if uncovered(first)[0]:
