@@ -125,13 +125,15 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
                  case: str = "") -> Reply:
     """``case``: with ``findings.case_only``, the words for the matter only a special case answers."""
     answered = list(findings.answered)
-    single = len(answered) == 1 and not findings.unanswered
-    title = procedure.name + (f" – {heading(answered[0].asked).lower()}:" if single else "")
+    asked = [f for f in answered if not f.along]
+    single = len(asked) == 1 and not findings.unanswered
+    title = procedure.name + (f" – {heading(asked[0].asked).lower()}:" if single and len(answered) == 1 else "")
     if findings.case_only:
         title = f"{procedure.name} – {labels()['case_only_heading'].format(case=case)}:"
-    shorten = len(answered) > 1 or channel == "sms"
-    blocks = [_block(f.asked, tuple(brief(line) for line in f.lines) if shorten and f.source == "procedure" else f.lines,
-                     single) for f in answered]
+    shorten = len(asked) > 1 or channel == "sms"
+    blocks = [_block(f.asked, tuple(brief(line) for line in f.lines)
+                     if (shorten or f.along) and f.source == "procedure" else f.lines,
+                     single and len(answered) == 1) for f in answered]
     notes: List[str] = []
     if findings.unanswered:
         notes.append(response_text("utter_answer_aspect_unknown", aspects=in_question(findings.unanswered), hotline=hotline))

@@ -69,6 +69,8 @@ OFFERED = (Asked.documents, Asked.fee, Asked.deadline, Asked.authority, Asked.on
            Asked.conditions, Asked.result)
 # "How do I do it?" when the procedure has no steps: what to bring and where to go (the facts we have).
 INSTEAD = {Asked.steps: (Asked.documents, Asked.authority)}
+# What to bring goes with where to bring it: answered from the fields, these come along unasked.
+ALONG_WITH = {Asked.documents: (Asked.authority,)}
 # A special case of these topics answers an unasked question only when the message has the qualifier
 # (bot/text/qualifiers.yml): the words of the procedure's name must not pull in "có yếu tố nước ngoài".
 TOPIC_NEEDS = {"foreign": {"yeu_to_nuoc_ngoai", "o_nuoc_ngoai", "quoc_tich"}, "lost": {"mat", "hong"}}
@@ -133,11 +135,17 @@ def _deadline(procedure: Procedure) -> Tuple[str, ...]:
     return (procedure.deadline, *_bullets(_per_channel(ways, lambda way: way.deadline)))
 
 
+def _along_lines(procedure: Procedure, aspect: Asked) -> Tuple[str, ...]:
+    """An aspect given unasked, in one line: where to submit rather than the authority and the place."""
+    if aspect is Asked.authority and procedure.where:
+        return (procedure.where,)
+    return field_lines(procedure, aspect)[:1]
+
+
 def _authority(procedure: Procedure) -> Tuple[str, ...]:
-    lines = [f"Cơ quan giải quyết: {procedure.authority}"]
-    if procedure.where:
-        lines.append(f"Nơi nộp: {procedure.where}")
-    return tuple(lines)
+    if not procedure.where:
+        return (procedure.authority,)
+    return (f"Cơ quan giải quyết: {procedure.authority}", f"Nơi nộp: {procedure.where}")
 
 
 def _online(procedure: Procedure) -> Tuple[str, ...]:
@@ -389,6 +397,12 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         answered.append(_case_finding(aspect, case_hit.entry))
         unanswered = [a for a in unanswered if a is not aspect]
 
+    given = {f.asked for f in answered}
+    for finding in [f for f in answered if f.source == "procedure"]:
+        for along in ALONG_WITH.get(finding.asked, ()):
+            if along not in given and along not in unanswered and field_lines(procedure, along):
+                answered.append(Finding(along, _along_lines(procedure, along), "procedure", along=True))
+                given.add(along)
     covered = {f.asked for f in answered} | set(unanswered)
     others = tuple(a for a in OFFERED if a not in covered and field_lines(procedure, a))
     general_only = (understanding.situation and bool(answered) and not unanswered

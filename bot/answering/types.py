@@ -67,6 +67,7 @@ class Finding:
     lines: Tuple[str, ...]  # what answers it (already worded for the citizen)
     source: str = ""  # "procedure", "special_case:<id>", "faq:<id>"
     unclear: bool = False  # the knowledge says the rule is unclear: the reply adds the hotline
+    along: bool = False  # not asked, given with an asked aspect it goes with (where to bring the papers): in brief
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,11 @@ def test_a_case_told_in_a_story_answered_by_the_general_rule_says_so_and_is_reco
     assert reply.record_unanswered == "case_general_rule"
     plain = reply_for("đăng ký khai sinh cần điều kiện gì", [Asked.conditions], live=live)
     assert "quy định chung" not in plain.text and plain.record_unanswered is None
+
+
+def test_where_to_bring_the_papers_follows_the_full_list_of_papers_in_one_line():
+    live = snapshot(Procedure.parse_obj({**birth().dict(), "documents": ["Tờ khai (theo mẫu số 1)", "Giấy chứng sinh"]}))
+    reply = reply_for("khai sinh cần giấy gì", [Asked.documents], live=live)
+    lines = reply.text.splitlines()
+    assert lines[0] == "Đăng ký khai sinh" and "• Tờ khai (theo mẫu số 1)" in lines
+    assert any(line.startswith("Nơi giải quyết: UBND cấp xã") for line in lines)

@@ -21,6 +21,13 @@ def test_each_asked_aspect_is_answered_from_the_procedure_in_the_order_asked():
     assert Asked.fee in findings.others and Asked.documents not in findings.others
 
 
+def test_what_to_bring_comes_with_where_to_bring_it():
+    findings = run("khai sinh cần giấy gì", [Asked.documents])
+    assert [(f.asked, f.along) for f in findings.answered] == [(Asked.documents, False), (Asked.authority, True)]
+    assert any("UBND cấp xã" in line for line in findings.answered[1].lines)
+    assert Asked.authority not in findings.others
+
+
 def test_the_fee_is_given_per_channel_when_the_channels_say_it():
     findings = run("đổi bằng lái bao nhiêu tiền", [Asked.fee], "cap-doi-giay-phep-lai-xe")
     lines = "\n".join(findings.answered[0].lines)
@@ -97,7 +104,8 @@ def test_the_only_special_case_of_the_asked_topic_answers_a_paraphrase():
 
 def test_the_words_of_the_procedures_name_alone_do_not_pull_in_a_special_case():
     findings = run("khai sinh cần giấy gì", [Asked.documents])
-    assert [f.asked for f in findings.answered] == [Asked.documents]
+    assert [f.asked for f in findings.answered if not f.along] == [Asked.documents]
+    assert all(f.source == "procedure" for f in findings.answered)
 
 
 def test_an_aspect_the_procedure_is_made_for_is_not_said_unanswered():
@@ -108,7 +116,7 @@ def test_an_aspect_the_procedure_is_made_for_is_not_said_unanswered():
     live = snapshot(lost_licence)
     findings = find(understood("mất bằng lái làm lại cần giấy gì", [Asked.lost, Asked.documents], lost_licence.id),
                     live, lost_licence.id, load_settings())
-    assert [f.asked for f in findings.answered] == [Asked.documents] and not findings.unanswered
+    assert [f.asked for f in findings.answered if not f.along] == [Asked.documents] and not findings.unanswered
 
 
 STORY = ("Năm 2019 vợ chồng tôi sinh con ở bệnh viện huyện, giấy chứng sinh bị thất lạc khi chuyển nhà, "
