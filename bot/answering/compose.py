@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 from bot.answering.find import labels
@@ -74,6 +75,7 @@ def compact_basis(items: Sequence[str]) -> str:
 
 
 BRIEF_LINE = 140
+NOTE_LENGTH = 60  # a line this long said twice in joined answers is a note: said once
 
 
 def brief(line: str) -> str:
@@ -167,6 +169,25 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
             first.pop()
         return Reply(text_of([first], False), (), procedure.id, "answer", record, extras)
     return Reply(text, tuple(buttons), procedure.id, "answer", record, extras)
+
+
+def joined_reply(replies: Sequence[Reply], channel: Optional[str] = None) -> Reply:
+    """Answers about several procedures in one message, each under its own name, the first's buttons
+    kept. On SMS the later answers are left out when they do not fit (the first is answered whole)."""
+    first = replies[0]
+    kept = [first]
+    said = set(first.text.splitlines())
+    for reply in replies[1:]:
+        # a note said once is not repeated (the general-rule caveat, the hotline)
+        reply = replace(reply, text="\n".join(line for line in reply.text.splitlines()
+                                                if len(line) < NOTE_LENGTH or line not in said))
+        text = "\n\n".join(r.text for r in [*kept, reply])
+        if channel != "sms" or sms_fits(text, first.buttons):
+            kept.append(reply)
+            said |= set(reply.text.splitlines())
+    record = next((r.record_unanswered for r in kept if r.record_unanswered), None)
+    extras = {**first.extras, "also": [r.procedure_id for r in kept[1:]]}
+    return Reply("\n\n".join(r.text for r in kept), first.buttons, first.procedure_id, first.kind, record, extras)
 
 
 def which_reply(candidates: Sequence[Tuple[str, str]], aspects: Sequence[Asked], several: bool) -> Reply:

@@ -122,7 +122,14 @@ def _faq_reply(live, text: str, threshold: float) -> Optional[Reply]:
 
 def _resolved(live, understanding: Understanding, procedure_id: str, context: Context, settings: Settings) -> Reply:
     findings = find(understanding, live, procedure_id, settings)
-    return stage3.answer_reply(live.base.procedures[procedure_id], findings, settings.hotline, context.channel)
+    reply = stage3.answer_reply(live.base.procedures[procedure_id], findings, settings.hotline, context.channel)
+    also = [pid for pid in understanding.resolution.also if pid in live.base.procedures and pid != procedure_id]
+    if not also:
+        return reply
+    # several papers to make again, listed together ("mất thẻ căn cước, bằng lái xe"): each answered
+    more = [stage3.answer_reply(live.base.procedures[pid], find(understanding, live, pid, settings),
+                                settings.hotline, context.channel) for pid in also]
+    return stage3.joined_reply([reply, *more], context.channel)
 
 
 def _main_matter(qualifiers) -> str:

@@ -49,6 +49,8 @@ class Resolution:
     candidates: Tuple[str, ...] = ()  # when ambiguous (≤ 3), or the closest ones when not covered
     qualifiers: Tuple[str, ...] = ()  # qualifier keys found in the message (bot/text/qualifiers.yml)
     uncovered_qualifiers: Tuple[str, ...] = ()  # found, but covered by no candidate procedure
+    # when resolved: other papers listed with it for the same re-issue ("mất căn cước, bằng lái"), answered after it
+    also: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,11 @@ class SynonymRewriter:
                 if target is None:
                     continue
                 if tuple(words[i:i + len(target)]) == target:
+                    # the text reads today's name already: kept, and a longer old form that begins with it
+                    # ("thẻ căn cước công dân" for "thẻ căn cước") is consumed whole
                     out.extend(target)
                     weights.extend([1.0] * len(target))
-                    i += len(target)
+                    i += max(length, len(target))
                 else:
                     out.extend(target)
                     weights.extend([min(1.0, length / len(target))] * len(target))

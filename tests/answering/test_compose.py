@@ -105,3 +105,23 @@ def test_where_to_bring_the_papers_follows_the_full_list_of_papers_in_one_line()
     lines = reply.text.splitlines()
     assert lines[0] == "Đăng ký khai sinh" and "• Tờ khai (theo mẫu số 1)" in lines
     assert any(line.startswith("Nơi giải quyết: UBND cấp xã") for line in lines)
+
+
+def test_answers_about_several_papers_come_one_after_the_other_with_a_note_said_once():
+    from bot.answering.compose import joined_reply
+
+    story = ("Hôm qua đi chợ tôi bị móc túi, mất hết giấy tờ trong ví, cả giấy khai sinh của con lẫn bằng lái xe "
+             "của tôi, bây giờ phải làm sao, cần giấy tờ gì?")
+    live = snapshot()
+    replies = []
+    for pid in ("dang-ky-khai-sinh", "cap-doi-giay-phep-lai-xe"):
+        findings = find(understood(story, [Asked.documents], pid, situation=True), live, pid, load_settings())
+        replies.append(answer_reply(live.base.procedures[pid], findings, "18001096"))
+    joined = joined_reply(replies)
+    assert joined.text.index("Đăng ký khai sinh") < joined.text.index("Cấp đổi giấy phép lái xe")
+    assert joined.text.count("quy định chung") == 1 and joined.procedure_id == "dang-ky-khai-sinh"
+    short = [answer_reply(live.base.procedures[pid], find(understood("mất giấy tờ, làm lại cần gì", [Asked.deadline],
+                                                                    pid), live, pid, load_settings()), "18001096", "sms")
+             for pid in ("dang-ky-khai-sinh", "cap-doi-giay-phep-lai-xe")]
+    sms = joined_reply(short * 6, channel="sms")  # what does not fit the SMS parts is left out
+    assert sms_fits(sms.text, sms.buttons) and 0 < len(sms.extras["also"]) < 11

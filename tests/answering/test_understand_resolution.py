@@ -201,3 +201,23 @@ def test_a_paper_the_citizen_does_not_have_is_not_the_procedure_asked_about():
 def test_the_procedure_of_the_clause_a_question_asks_in_wins(text, expected):
     found = resolution(text)
     assert found.status is S.resolved and found.procedure_id == expected
+
+
+# --- several papers to make again, listed together -------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Tôi bị móc túi, mất thẻ căn cước và bằng lái xe, làm lại ở đâu?",
+    "mat can cuoc, bang lai xe thi lam lai the nao",
+])
+def test_papers_lost_together_are_each_a_procedure_to_answer(text):
+    found = resolution(text)
+    assert found.status is S.resolved
+    assert {found.procedure_id, *found.also} == {"cap-lai-the-can-cuoc", "cap-lai-gplx"}
+
+
+@pytest.mark.parametrize("text", [
+    "Tôi bị mất giấy phép lái xe, có cần mang căn cước không?",  # the card is what to bring, not lost
+    "Đổi thẻ căn cước và bằng lái xe cần gì?",  # nothing to make again: no second answer
+])
+def test_a_paper_named_beside_another_is_not_answered_unless_both_are_made_again(text):
+    assert resolution(text).also == ()

@@ -69,7 +69,7 @@ WITH_SYNONYMS = ProcedureMatcher(
         procedure("cap-doi-gplx", "Cấp đổi giấy phép lái xe", ["đổi giấy phép lái xe", "đổi bằng lái"]),
     ],
     [
-        Synonym(means="thẻ căn cước", said=["chứng minh thư", "chứng minh nhân dân"]),
+        Synonym(means="thẻ căn cước", said=["chứng minh thư", "chứng minh nhân dân", "thẻ căn cước công dân"]),
         Synonym(means="đăng ký thường trú", said=["nhập hộ khẩu"]),
         Synonym(means="giấy chứng nhận quyền sử dụng đất", said=["sổ đỏ", "sổ hồng"]),
         Synonym(means="giấy phép lái xe", said=["bằng lái xe", "bằng lái"]),
@@ -91,6 +91,11 @@ def test_an_alias_written_with_the_old_name_meets_the_new_one():
 def test_a_name_already_in_its_modern_form_is_not_doubled():
     assert WITH_SYNONYMS.words("đổi giấy phép lái xe") == ["doi", "giay", "phep", "lai", "xe"]
     assert WITH_SYNONYMS.words("đổi bằng lái xe") == ["doi", "giay", "phep", "lai", "xe"]
+
+
+def test_an_old_name_that_begins_with_the_new_one_is_rewritten_whole():
+    # "thẻ căn cước công dân" is today's "thẻ căn cước": nothing of the old name is left behind
+    assert WITH_SYNONYMS.words("thẻ căn cước công dân, bằng lái") == ["the", "can", "cuoc", "giay", "phep", "lai", "xe"]
 
 
 def test_a_short_old_name_made_long_does_not_outweigh_another_procedure_named_in_full():

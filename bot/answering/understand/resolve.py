@@ -18,7 +18,9 @@
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
    with no procedure named is ``not_covered`` too;
 5. candidates equal to the best (same rank, same score) -> ``ambiguous`` with at most three, unless the
-   remembered procedure is one of them; otherwise ``resolved``;
+   remembered procedure is one of them; otherwise ``resolved``; a paper made again (REISSUE qualifiers)
+   listed next to another that a procedure re-issues too ("mất thẻ căn cước, bằng lái xe") gives that
+   procedure in ``also`` (≤ MAX_ALSO), covering every qualifier said, about another thing;
 6. nothing named: a follow-up uses the remembered procedure (``resolved``); partial matches (the
    matcher's suggestions) with a blocking qualifier the closest of them does not cover -> ``not_covered``;
    else ``none``, with the near suggestions (≤ 3) as candidates.
@@ -36,6 +38,10 @@ MAX_CANDIDATES = 3
 # syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb
 GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong".split())
 POOL_MARGIN = 2.0  # candidates this far below the best alias score may still win on qualifiers
+# Papers made again (lost, damaged, re-issued): several listed together are each a procedure to answer.
+REISSUE = frozenset({"mat", "hong", "cap_lai"})
+LIST_JOINERS = frozenset("va ca voi hoac cung".split())  # folded syllables between two listed papers
+MAX_ALSO = 1
 # "X thì Y?": X is the circumstance, Y the question (folded syllable)
 CLAUSE_BREAK = frozenset({"thi"})
 
@@ -94,6 +100,31 @@ def asked_clause(matcher: ProcedureMatcher, question: Sequence[str]) -> Optional
 def _best(candidates: Sequence[Candidate]) -> List[Candidate]:
     top = max([c.score for c in candidates] + [0.0])
     return [c for c in candidates if c.score >= top - TIE_MARGIN]
+
+
+def _span(matcher: ProcedureMatcher, words: Sequence[str], alias: str) -> Optional[Tuple[int, int]]:
+    """Where the thing the alias names stands (its syllables but the generic ones at either end, in order
+    and next to each other) in ``words``, or None."""
+    syllables = list(matcher.words(alias))
+    while syllables and syllables[0] in GENERIC_SYLLABLES:  # the thing named, without "mất", "giấy"…
+        syllables.pop(0)
+    while syllables and syllables[-1] in GENERIC_SYLLABLES:
+        syllables.pop()
+    for start in range(len(words) - len(syllables) + 1):
+        if syllables and list(words[start:start + len(syllables)]) == syllables:
+            return start, start + len(syllables)
+    return None
+
+
+def _listed_together(matcher: ProcedureMatcher, words: Sequence[str], first: str, second: str) -> bool:
+    """Two papers named one after the other ("thẻ căn cước, bằng lái xe", "căn cước và hộ chiếu")."""
+    a, b = _span(matcher, words, first), _span(matcher, words, second)
+    if not a or not b:
+        return False
+    (_, left_end), (right_start, _) = sorted([a, b])
+    between = words[left_end:right_start]
+    return right_start >= left_end and len(between) <= 3 and all(
+        w in LIST_JOINERS or w in GENERIC_SYLLABLES for w in between)
 
 
 def _blocks(qualifier: qualifier_lexicon.Qualifier, asked: bool, questions_name_a_procedure: bool) -> bool:
@@ -200,4 +231,15 @@ def resolve(
         if remembered in tied:
             return Resolution(ResolutionStatus.resolved, procedure_id=remembered, qualifiers=tuple(said))
         return Resolution(ResolutionStatus.ambiguous, candidates=tuple(tied[:MAX_CANDIDATES]), qualifiers=tuple(said))
-    return Resolution(ResolutionStatus.resolved, procedure_id=best.procedure_id, qualifiers=tuple(said))
+    also: List[str] = []
+    if REISSUE & set(said):
+        thing = set(matcher.words(best.alias)) - GENERIC_SYLLABLES
+        for other in ranked[1:]:
+            other_thing = set(matcher.words(other.alias)) - GENERIC_SYLLABLES
+            if (len(also) < MAX_ALSO and other.procedure_id not in also and other.procedure_id != best.procedure_id
+                    and other.procedure_id in named and other.procedure_id not in absent and other_thing
+                    and not other_thing & thing and uncovered(other) == ([], [])
+                    and _listed_together(matcher, words, best.alias, other.alias)):
+                also.append(other.procedure_id)
+    return Resolution(ResolutionStatus.resolved, procedure_id=best.procedure_id, qualifiers=tuple(said),
+                      also=tuple(also))
