@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from applications.statuses import LABELS
-from core.message_text import gsm7_length, is_gsm7, to_gsm7
+from core.message_text import gsm7_length, is_gsm7, sms_parts, to_gsm7
 from notifications.message import ZALO_MODES, ZnsTemplate
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -109,18 +109,23 @@ def fill_chat(lines: Tuple[str, ...], values: Dict[str, str]) -> str:
     return "\n".join(kept)
 
 
+def parts_of(text: str) -> int:
+    """How many SMS parts ``text`` takes as the SMS sender cuts it (``core.message_text.sms_parts``)."""
+    return len(sms_parts(text, SEGMENT, max_parts=9))
+
+
 def fill_sms(template: str, values: Dict[str, str], parts: int) -> str:
     """The registered SMS text with ``values``: plain GSM-7, within ``parts`` parts (free text cut)."""
     plain = {name: to_gsm7(values.get(name) or "") or "-" for name in placeholders(template)}
-    budget = SEGMENT if parts == 1 else (SEGMENT - len(f"({parts}/{parts}) ")) * parts
     text = template.format(**plain)
     for name in FREE_TEXT:
-        over = gsm7_length(text) - budget
-        if over <= 0 or name not in plain or plain[name] == "-":
+        if name not in plain or plain[name] == "-":
             continue
-        keep = max(len(plain[name]) - over - 3, 1)
-        plain[name] = plain[name][:keep].rstrip() + "..."
-        text = template.format(**plain)
+        while parts_of(text) > parts and len(plain[name]) > 4:
+            over = max(gsm7_length(text) - (SEGMENT if parts == 1 else (SEGMENT - 8) * parts), 10)
+            keep = max(len(plain[name].rstrip(".")) - over, 1)
+            plain[name] = plain[name][:keep].rstrip(" ;,.") + "..."
+            text = template.format(**plain)
     return text
 
 
@@ -142,9 +147,7 @@ def check(reg: Optional[Registry] = None) -> List[str]:
         if not any(re.search(r"[^\x00-\x7f]", line) for line in entry.chat):
             problems.append(f"{status}: the chat text has no Vietnamese diacritics")
         longest = {**LONGEST, **{name: "x" * 400 for name in FREE_TEXT}}
-        filled = fill_sms(entry.sms, longest, entry.sms_parts)
-        budget = SEGMENT if entry.sms_parts == 1 else (SEGMENT - len(f"({entry.sms_parts}/{entry.sms_parts}) ")) * entry.sms_parts
-        if gsm7_length(filled) > budget:
+        if parts_of(fill_sms(entry.sms, longest, entry.sms_parts)) > entry.sms_parts:
             problems.append(f"{status}: the SMS takes more than {entry.sms_parts} part(s) with the longest values")
         zalo = reg.zalo.get(status)
         if zalo is not None:

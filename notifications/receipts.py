@@ -57,6 +57,7 @@ def receipt_routes(tracking: Tracking, targets: Optional[Targets], sms_secret: s
         if outcome == "failed" and entry:
             if await fall_back(tracking, targets, entry, f"delivery failed: {reason}") is None:
                 logger.warning("notification on %s failed at delivery and has no other channel", channel)
+                await tracking.dead(entry, f"delivery failed ({reason}) and no other channel", "receipts")
         return outcome
 
     @routes.post("/notifications/receipts/sms")

@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from redis.asyncio import Redis
 
 from bot.privacy import mask
-from notifications.stream import DONE_TTL_SECONDS, STREAM_MAXLEN, stream_key
+from notifications.stream import DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_TTL_SECONDS, STATS_KEY, STREAM_MAXLEN, stream_key
 
 STATE_PREFIX = "notif:state:"
 MSG_PREFIX = "notif:msg:"
@@ -174,6 +174,15 @@ class Tracking:
                 await self.record(entry, FAILED, mode, "no delivery receipt before the deadline")
                 claimed.append(entry)
         return claimed
+
+    async def dead(self, entry: Dict[str, str], error: str, who: str) -> None:
+        """A notification that failed with nowhere else to go: to the dead-letter stream, for operators."""
+        dead = {**entry, "error": error[:500], "attempts": "0", "stream_id": "", "worker": who,
+                "failed_ms": str(int(time.time() * 1000))}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self._k(DEAD_LETTER_KEY), dead, maxlen=DEAD_MAXLEN, approximate=True)
+            pipe.hincrby(self._k(STATS_KEY), f"{entry.get('channel')}:dead", 1)
+            await pipe.execute()
 
     # --- fallback and later ------------------------------------------------------------------------
 

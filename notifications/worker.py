@@ -61,6 +61,7 @@ from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Sent, Senders, build_senders
 from notifications.tracking import FAILED, VIETNAM, Tracking
+from notifications.stream import STATS_KEY as _STATS_KEY
 from notifications.stream import (
     ATTEMPTS_PREFIX, CHANNEL, CHANNELS, CODE, CREATED_MS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS,
     EVENT, GROUP, KEY, LOCK_PREFIX, PARTS_PREFIX, RECIPIENT, parse_entry, stream_key,
@@ -68,7 +69,7 @@ from notifications.stream import (
 
 logger = logging.getLogger("notifications.worker")
 
-STATS_KEY = "notif:stats"
+STATS_KEY = _STATS_KEY
 
 
 @dataclass
@@ -293,12 +294,7 @@ class Worker:
         return moved
 
     async def _dead_entry(self, entry: Dict[str, str], error: str) -> None:
-        dead = {**entry, "error": error[:500], "attempts": "0", "stream_id": "", "worker": self.name,
-                "failed_ms": str(int(time.time() * 1000))}
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.prefix + DEAD_LETTER_KEY, dead, maxlen=DEAD_MAXLEN, approximate=True)
-            pipe.hincrby(self.prefix + STATS_KEY, f"{entry.get(CHANNEL)}:dead", 1)
-            await pipe.execute()
+        await self.tracking.dead(entry, error, self.name)
 
     async def reclaim(self, max_rounds: int = 50) -> int:
         """Take over messages idle for ``claim_idle`` seconds (their worker died); how many."""
@@ -404,7 +400,8 @@ class Worker:
             sent = sent if isinstance(sent, Sent) else Sent(channel)
             if sent.receipt:
                 for failed in await self.tracking.expect(data, sent.mode, list(sent.ids), self.config.receipt_deadline):
-                    await fall_back(self.tracking, self.targets, failed, "delivery failed")
+                    if await fall_back(self.tracking, self.targets, failed, "delivery failed") is None:
+                        await self._dead_entry(failed, "delivery failed and no other channel")
             else:
                 await self.tracking.delivered_now(data, sent.mode)
             return
