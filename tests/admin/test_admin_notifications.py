@@ -16,7 +16,7 @@ async def test_an_officer_sees_an_applications_notification_history(workspace):
     officer, _client, _ = workspace
     redis = AsyncRedis(host=REDIS_HOST, port=REDIS_PORT, db=APP_DB)  # the workspace's database (not flushed again)
     tracking = Tracking(redis, costs={"zns": 300})
-    entry = {"key": f"e1|zalo|u1", "channel": "zalo", "recipient": "84912345678", "code": CODE,
+    entry = {"key": "e1|zalo|u1", "channel": "zalo", "recipient": "84912345678", "code": CODE,
              "event": json.dumps({"event_id": "e1", "status": "xin_loi_tre_hen"})}
     await tracking.record(entry, "sent", "zns")
     await tracking.record(entry, "failed", "zns", "no delivery receipt before the deadline")

@@ -101,7 +101,7 @@ async def test_apology_goes_by_zns_to_the_phone_and_its_delivery_event_marks_it_
     [sent] = zns_sent(stack["zalo"])
     assert sent["phone"] == PHONE and sent["template_id"] == "000011"
     assert sent["data"] == {"ma_ho_so": CODE, "ngay_hen_moi": "02/04/2025", "ly_do": "Chờ ý kiến cơ quan thuế"}
-    assert sent["tracking_id"] == tracking_id(f"e1|zalo|u1") and PHONE not in sent["tracking_id"]
+    assert sent["tracking_id"] == tracking_id("e1|zalo|u1") and PHONE not in sent["tracking_id"]
     await until(lambda: _has_state(stack["tracking"], "delivered"), what="the delivery event")
     assert await states(stack["tracking"]) == [("zalo", "zns", "sent"), ("zalo", "zns", "delivered")]
     daily = await stack["tracking"].daily()
