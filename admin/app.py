@@ -34,10 +34,11 @@ from admin.inbox import GroupCache
 from admin.knowledge_store import ThreadedKnowledgeStore
 from admin.middleware import MIDDLEWARES
 from admin.pages import ASYNC_REDIS, INBOX_GROUPS, KIND_NAMES, KNOWLEDGE_DIR, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
-from admin.routes import dashboard, editing, excel, inbox, personal_data, publishing, session
+from admin.routes import dashboard, editing, excel, inbox, notifications, personal_data, publishing, session
 
 HERE = Path(__file__).resolve().parent
-TABLES = (session.routes, dashboard.routes, publishing.routes, excel.routes, inbox.routes, editing.routes, personal_data.routes)
+TABLES = (session.routes, dashboard.routes, publishing.routes, excel.routes, inbox.routes, editing.routes, personal_data.routes,
+          notifications.routes)
 MAX_REQUEST = 21 * 1024 * 1024  # an Excel upload of 20 MB and its form
 
 

@@ -12,6 +12,10 @@ Answers: 200 {"results": [{"event_id", "result": "applied" | "stale" | "duplicat
 400 {"error", "details"} for a bad payload (nothing is applied); 401 for a missing/bad signature or
 an expired timestamp; 413 for a body over 1 MB; 503 when no secret is configured.
 ``GET /health`` answers 200 when Redis answers.
+
+The same server takes the providers' delivery receipts (``notifications.receipts``:
+``/notifications/receipts/sms`` and ``/notifications/receipts/zalo``), so that a failed delivery
+falls back through the status store's consent (``StatusStore.fallback_targets``).
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ import hmac
 import json
 import logging
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 from redis.asyncio import Redis
 
 from applications.events import EventError, StatusEvent, parse_event
 from applications.store import StatusStore
-from bot.settings import load_status_settings
+from applications.templates import registry
+from bot.settings import load_channel_settings, load_status_settings
+from notifications.receipts import receipt_routes
+from notifications.tracking import Tracking
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +59,7 @@ def _error(status: int, message: str, details: List[str] = None) -> web.Response
     return web.json_response(body, status=status)
 
 
-def make_app(store: StatusStore, secret: str, max_skew: int = 300) -> web.Application:
+def make_app(store: StatusStore, secret: str, max_skew: int = 300, receipts: Optional[web.RouteTableDef] = None) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         if not secret:
             logger.error("status event refused: STATUS_API_SECRET is not set")
@@ -99,12 +106,22 @@ def make_app(store: StatusStore, secret: str, max_skew: int = 300) -> web.Applic
     app[STORE] = store
     app.router.add_post("/api/status-events", events)
     app.router.add_get("/health", health)
+    if receipts is not None:
+        app.add_routes(receipts)
     return app
+
+
+def receipts_for(store: StatusStore, prefix: str = "") -> web.RouteTableDef:
+    settings, channels = load_status_settings(), load_channel_settings()
+    reg = registry(settings.zalo_templates_file or None)
+    return receipt_routes(Tracking(store.redis, prefix, reg.cost), store.fallback_targets, settings.receipt_secret,
+                          channels.zalo_app_id or "", channels.zalo_oa_secret_key or "")
 
 
 async def serve(host: str, port: int, redis_url: str, secret: str, max_skew: int, prefix: str = "") -> None:
     redis = Redis.from_url(redis_url)
-    runner = web.AppRunner(make_app(StatusStore(redis, prefix), secret, max_skew))
+    store = StatusStore(redis, prefix, fallback_order=tuple(load_status_settings().fallback_order))
+    runner = web.AppRunner(make_app(store, secret, max_skew, receipts_for(store, prefix)))
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     print(f"Status ingestion API on http://{host}:{port}/api/status-events"

@@ -5,8 +5,12 @@
      "phone": "0912345678", "appointment_date": "2025-03-20",
      "reason": "...", "missing_documents": ["..."], "note": "..."}
 
-``reason`` is required for ``tu_choi``, ``missing_documents`` for ``cho_bo_sung``. An event time
-without a time zone is read as Vietnam time (UTC+7).
+``reason`` is required for ``tu_choi`` and ``dung_xu_ly``, ``missing_documents`` for ``cho_bo_sung``,
+``new_appointment_date`` for ``xin_loi_tre_hen`` (the apology for a late application: it becomes the
+application's appointment date). ``amount`` (text such as "50.000 đồng") goes with ``cho_thanh_toan``
+and ``nghia_vu_tai_chinh``. ``notify_channels`` (optional): the channels the applicant agreed at the
+desk to be notified on, in order of preference (e.g. ``["zalo", "sms"]``), used for fallback to the
+application's phone. An event time without a time zone is read as Vietnam time (UTC+7).
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
-from applications.statuses import CHO_BO_SUNG, LABELS, TU_CHOI, parse_status
+from applications.statuses import CHO_BO_SUNG, DUNG_XU_LY, LABELS, TU_CHOI, XIN_LOI_TRE_HEN, parse_status
 from core.application_codes import normalize_code
 from core.phone import vietnamese_phone
 
 VIETNAM = timezone(timedelta(hours=7))
 _EVENT_ID = re.compile(r"^[\w.:\-]{1,128}$")
 MAX_TEXT = 1000
+NOTIFY_CHANNELS = ("zalo", "sms", "telegram")
 
 
 class EventError(ValueError):
@@ -45,6 +50,10 @@ class StatusEvent:
     reason: str = ""
     missing_documents: List[str] = field(default_factory=list)
     note: str = ""
+    new_appointment_date: Optional[str] = None  # ISO date (xin_loi_tre_hen)
+    previous_appointment_date: Optional[str] = None  # the date a xin_loi_tre_hen apologises for, when sent
+    amount: str = ""
+    notify_channels: List[str] = field(default_factory=list)
 
     def public(self) -> Dict[str, Any]:
         """What the history and the notifications keep: no phone number."""
@@ -52,6 +61,8 @@ class StatusEvent:
             "event_id": self.event_id, "status": self.status, "event_time": self.event_time_ms,
             "appointment_date": self.appointment_date or "", "reason": self.reason,
             "missing": self.missing_documents, "note": self.note,
+            "new_appointment_date": self.new_appointment_date or "", "amount": self.amount,
+            "previous_appointment_date": self.previous_appointment_date or "",
         }
 
 
@@ -111,6 +122,20 @@ def parse_event(payload: Any) -> StatusEvent:
             appointment = parse_date(payload["appointment_date"])
         except ValueError:
             errors.append("appointment_date: a date such as 2025-03-20 or 20/03/2025")
+    new_appointment = None
+    if payload.get("new_appointment_date") not in (None, ""):
+        try:
+            new_appointment = parse_date(payload["new_appointment_date"])
+        except ValueError:
+            errors.append("new_appointment_date: a date such as 2025-03-20 or 20/03/2025")
+    channels_raw = payload.get("notify_channels")
+    notify_channels: List[str] = []
+    if channels_raw is not None:
+        if not isinstance(channels_raw, list) or not all(isinstance(c, str) and c in NOTIFY_CHANNELS for c in channels_raw):
+            errors.append("notify_channels: a list of " + ", ".join(NOTIFY_CHANNELS))
+        else:
+            notify_channels = list(dict.fromkeys(channels_raw))
+    amount = _text(payload, "amount", errors)[:100]
     procedure = _text(payload, "procedure", errors) or None
     reason = _text(payload, "reason", errors)
     note = _text(payload, "note", errors)
@@ -124,8 +149,13 @@ def parse_event(payload: Any) -> StatusEvent:
         errors.append("missing_documents: a list of strings (or one string separated by ';')")
     if len(missing) > 30 or any(len(item) > MAX_TEXT for item in missing):
         errors.append("missing_documents: at most 30 items")
-    if status == TU_CHOI and not reason:
-        errors.append("reason: required when status is tu_choi")
+    if status in (TU_CHOI, DUNG_XU_LY) and not reason:
+        errors.append(f"reason: required when status is {status}")
+    if status == XIN_LOI_TRE_HEN and not new_appointment:
+        errors.append("new_appointment_date: required when status is xin_loi_tre_hen")
+    previous_appointment = None
+    if status == XIN_LOI_TRE_HEN and new_appointment:
+        previous_appointment, appointment = appointment, new_appointment
     if status == CHO_BO_SUNG and not missing:
         errors.append("missing_documents: required when status is cho_bo_sung")
     if errors:
@@ -133,5 +163,7 @@ def parse_event(payload: Any) -> StatusEvent:
     return StatusEvent(
         event_id=event_id, code=code, status=status, event_time_ms=event_time_ms, procedure=procedure,
         phone=phone, appointment_date=appointment, reason=reason, missing_documents=missing, note=note,
+        new_appointment_date=new_appointment, amount=amount,
+        previous_appointment_date=previous_appointment, notify_channels=notify_channels,
     )
 

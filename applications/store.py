@@ -2,7 +2,10 @@
 
 Keys (``prefix`` defaults to ""):
   app:{code}              hash: code, procedure, phone, phone_masked, status, event_time, event_id,
-                          appointment_date, reason, missing (JSON), note, updated_at
+                          appointment_date, reason, missing (JSON), note, updated_at, notify (JSON list
+                          of the channels the applicant consented to at the desk, for fallback)
+  app:due                 sorted set: codes with a pending appointment, scored by the appointment
+                          date (days since 1970-01-01, Vietnam dates); the overdue check reads it
   app:{code}:history      sorted set of events (JSON, no phone), scored by event time
   app:{code}:subs         set of "channel|recipient"
   subs:{channel}|{recipient}  set of codes (to unsubscribe everything at once)
@@ -25,12 +28,14 @@ changed or subscribed to for that long is gone from Redis.
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from redis.asyncio import Redis
 
 from applications.events import StatusEvent
+from applications.statuses import FINAL
 from bot.privacy import mask_phone
 from bot.settings import load_privacy_settings
 from notifications.stream import APPEND_LUA, STREAM_MAXLEN, STREAM_PREFIX, stream_key
@@ -89,8 +94,10 @@ def sub_member(channel: str, recipient: str) -> str:
 
 
 class StatusStore:
-    def __init__(self, redis: Redis, prefix: str = "", retention_seconds: Optional[int] = None) -> None:
+    def __init__(self, redis: Redis, prefix: str = "", retention_seconds: Optional[int] = None,
+                 fallback_order: Tuple[str, ...] = ()) -> None:
         self.redis = redis
+        self.fallback_order = fallback_order
         self.prefix = prefix
         self.retention = retention_seconds or load_privacy_settings().status_seconds
         self._apply = redis.register_script(_APPLY)
@@ -112,7 +119,8 @@ class StatusStore:
         ]
         for name, value in (("procedure", event.procedure), ("phone", event.phone),
                             ("phone_masked", mask_phone("0" + event.phone[2:]) if event.phone else None),
-                            ("appointment_date", event.appointment_date)):
+                            ("appointment_date", event.appointment_date),
+                            ("notify", json.dumps(event.notify_channels) if event.notify_channels else None)):
             if value:
                 static += [name, value]
                 current += [name, value]
@@ -125,7 +133,52 @@ class StatusStore:
         result = result.decode() if isinstance(result, bytes) else result
         if result != "duplicate":
             await self._enforce_retention(event.code)
+        if result == "applied":
+            await self._index_due(event.code)
         return result
+
+    async def _index_due(self, code: str) -> None:
+        """Keep ``app:due`` in step with the current status: a pending appointment is indexed by its
+        date; a final status (result ready, returned, refused, stopped, withdrawn) leaves the index."""
+        status, appointment = await self.redis.hmget(self._key("app", code), "status", "appointment_date")
+        if status is None:
+            return
+        if status.decode() in FINAL or not appointment:
+            await self.redis.zrem(self._key("app", "due"), code)
+            return
+        day = (date.fromisoformat(appointment.decode()) - date(1970, 1, 1)).days
+        await self.redis.zadd(self._key("app", "due"), {code: day})
+
+    async def due_before(self, day: date, limit: int = 1000) -> List[str]:
+        """Codes whose pending appointment date is before ``day``."""
+        last = (day - date(1970, 1, 1)).days - 1
+        return [c.decode() for c in await self.redis.zrangebyscore(self._key("app", "due"), "-inf", last, start=0, num=limit)]
+
+    async def phone(self, code: str) -> Optional[str]:
+        raw = await self.redis.hget(self._key("app", code), "phone")
+        return raw.decode() if raw else None
+
+    async def fallback_targets(self, code: str, tried: List[str], order: Tuple[str, ...] = ("zalo", "sms", "telegram")
+                               ) -> List[Tuple[str, str]]:
+        """Where a failed notification of ``code`` may go next, in ``order``, without the channels in
+        ``tried``: the application's phone, on Zalo (ZNS) or SMS, when the applicant consented to that
+        channel at the desk (``notify``). A channel the code has a subscription on is left out: that
+        subscriber gets the status change on it anyway (and falls back on its own if it fails)."""
+        raw = await self.redis.hmget(self._key("app", code), "phone", "notify")
+        phone = raw[0].decode() if raw[0] else ""
+        consented = json.loads(raw[1]) if raw[1] else []
+        subscribed: Dict[str, str] = {}
+        for channel, recipient in await self.subscribers(code):
+            subscribed.setdefault(channel, recipient)
+        targets: List[Tuple[str, str]] = []
+        for channel in self.fallback_order or order:
+            if channel in tried:
+                continue
+            if channel in subscribed:
+                continue
+            if channel in consented and phone and channel in ("sms", "zalo"):
+                targets.append((channel, phone if channel == "sms" else "tel:" + phone))
+        return targets
 
     async def _enforce_retention(self, code: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:

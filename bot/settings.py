@@ -56,6 +56,7 @@ class ChannelSettings:
     zalo_api_base: str = "https://openapi.zalo.me"  # ZALO_API_BASE
     zalo_oauth_base: str = "https://oauth.zaloapp.com"  # ZALO_OAUTH_BASE
     zalo_button_template: bool = True  # ZALO_BUTTON_TEMPLATE=false: numbered lists only
+    zalo_zns_base: str = "https://business.openapi.zalo.me"  # ZALO_ZNS_BASE (ZNS template messages)
     sms_gateway_url: Optional[str] = None  # SMS_GATEWAY_URL
     sms_gateway_api_key: Optional[str] = None  # SMS_GATEWAY_API_KEY
     sms_brandname: str = ""  # SMS_BRANDNAME
@@ -93,6 +94,7 @@ def load_channel_settings(environ: Optional[Mapping[str, str]] = None) -> Channe
         zalo_api_base=get("ZALO_API_BASE") or "https://openapi.zalo.me",
         zalo_oauth_base=get("ZALO_OAUTH_BASE") or "https://oauth.zaloapp.com",
         zalo_button_template=(get("ZALO_BUTTON_TEMPLATE") or "true").lower() not in {"false", "0", "no"},
+        zalo_zns_base=get("ZALO_ZNS_BASE") or "https://business.openapi.zalo.me",
         sms_gateway_url=get("SMS_GATEWAY_URL"),
         sms_gateway_api_key=get("SMS_GATEWAY_API_KEY"),
         sms_brandname=get("SMS_BRANDNAME") or "",
@@ -173,6 +175,13 @@ class StatusSettings:
     send_timeout: float           # NOTIFY_SEND_TIMEOUT seconds per provider call
     channel_rates: dict           # NOTIFY_RATE_<CHANNEL>: messages per second per channel (all workers)
     recipient_rates: dict         # NOTIFY_RECIPIENT_RATE_<CHANNEL>: messages per second per recipient
+    receipt_deadline: float = 900.0   # NOTIFY_RECEIPT_DEADLINE: seconds to wait for a delivery receipt before fallback
+    fallback_order: tuple = ("zalo", "sms", "telegram")  # NOTIFY_FALLBACK_ORDER: channel after channel
+    quiet_hours: tuple = ()       # NOTIFY_QUIET_HOURS: "21-7" (Vietnam time) for the channels in NOTIFY_QUIET_CHANNELS
+    quiet_channels: tuple = ("sms",)  # NOTIFY_QUIET_CHANNELS
+    receipt_secret: str = ""      # NOTIFY_RECEIPT_SECRET: HMAC key of the SMS gateway's delivery reports
+    zalo_templates_file: str = ""  # ZALO_TEMPLATES_FILE: the operator's Zalo template registry (default: the packaged one)
+    overdue_grace_hours: float = 24.0  # STATUS_OVERDUE_GRACE_HOURS: after the appointment, before an operator alert
 
 
 def _pairs(raw: str) -> dict:
@@ -204,7 +213,28 @@ def load_status_settings() -> StatusSettings:
         send_timeout=_float("NOTIFY_SEND_TIMEOUT", 10.0),
         channel_rates={c: _float(f"NOTIFY_RATE_{c.upper()}", d) for c, d in zip(channels, (30.0, 20.0, 10.0))},
         recipient_rates={c: _float(f"NOTIFY_RECIPIENT_RATE_{c.upper()}", d) for c, d in zip(channels, (1.0, 1.0, 0.2))},
+        receipt_deadline=_float("NOTIFY_RECEIPT_DEADLINE", 900.0),
+        fallback_order=tuple(c.strip() for c in os.environ.get("NOTIFY_FALLBACK_ORDER", "zalo,sms,telegram").split(",") if c.strip()),
+        quiet_hours=_quiet_hours(os.environ.get("NOTIFY_QUIET_HOURS", "")),
+        quiet_channels=tuple(c.strip() for c in os.environ.get("NOTIFY_QUIET_CHANNELS", "sms").split(",") if c.strip()),
+        receipt_secret=os.environ.get("NOTIFY_RECEIPT_SECRET", ""),
+        zalo_templates_file=os.environ.get("ZALO_TEMPLATES_FILE", ""),
+        overdue_grace_hours=_float("STATUS_OVERDUE_GRACE_HOURS", 24.0),
     )
+
+
+def _quiet_hours(raw: str) -> tuple:
+    """"21-7" -> (21, 7): no message on the quiet channels from 21:00 to 07:00 Vietnam time; "" = none."""
+    raw = raw.strip()
+    if not raw:
+        return ()
+    try:
+        start, end = (int(part) for part in raw.split("-", 1))
+    except ValueError:
+        raise ValueError(f"NOTIFY_QUIET_HOURS must look like 21-7, not {raw!r}") from None
+    if not (0 <= start <= 23 and 0 <= end <= 23) or start == end:
+        raise ValueError(f"NOTIFY_QUIET_HOURS must be two different hours 0-23, not {raw!r}")
+    return (start, end)
 
 
 @dataclass(frozen=True)

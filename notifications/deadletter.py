@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 
 from bot.privacy import mask
 from bot.settings import load_status_settings
+from notifications.fallback import TRIED, VIA
 from notifications.stream import ATTEMPTS_PREFIX, DEAD_LETTER_KEY, ENTRY_FIELDS, STREAM_MAXLEN, stream_key
 
 async def dead_letters(redis: Redis, limit: int = 50, prefix: str = "") -> List[Tuple[str, Dict[str, str]]]:
@@ -29,7 +30,8 @@ async def requeue(redis: Redis, limit: int = 1000, prefix: str = "") -> int:
     moved = 0
     for entry_id, fields in reversed(await dead_letters(redis, limit, prefix)):
         async with redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(stream_key(fields["channel"], prefix), {k: fields[k] for k in ENTRY_FIELDS if k in fields}, maxlen=STREAM_MAXLEN)
+            kept = (*ENTRY_FIELDS, TRIED, VIA)  # a fallback keeps what it is (its consent was checked)
+            pipe.xadd(stream_key(fields["channel"], prefix), {k: fields[k] for k in kept if k in fields}, maxlen=STREAM_MAXLEN)
             pipe.delete(prefix + ATTEMPTS_PREFIX + fields["key"])
             pipe.xdel(prefix + DEAD_LETTER_KEY, entry_id)
             await pipe.execute()

@@ -7,6 +7,17 @@ retried by the worker). ``key`` is the notification's idempotency key: the SMS g
 gateway accepts is recorded (``notifications.parts``: in Redis for the workers) so that a retry, by this
 worker or by the one that reclaims a dead worker's notification, sends only the parts still missing.
 
+A sender returns ``Sent(mode, ids, receipt)``: the mode used ("cs", "transaction", "zns", "sms",
+"telegram"), the provider's message ids and whether a delivery receipt will follow (ZNS and SMS: the
+worker then waits for it, ``notifications.tracking``), or None (accepted = delivered).
+
+The Zalo sender has ``wants_notice``: the worker passes it the ``Notice`` and the application's phone,
+and it tries the notice's Zalo modes in order (``zalo_modes``): "cs" and "transaction" to the follower's
+user id, "zns" to the phone with the approved template (a recipient "tel:84..." is a phone: ZNS only).
+A mode failing for a reason another mode avoids (outside the CS window, not following, template not
+approved or refused, quota) passes to the next; a token that cannot be refreshed or a retryable error
+(timeout, 5xx) stops there. When every mode failed, the last error goes up with its ``kind``.
+
 A channel whose credentials are missing has no sender; its notifications go to the dead-letter stream.
 Configuration: the channels' own settings (``bot.settings.load_channel_settings``): TELEGRAM_BOT_TOKEN,
 TELEGRAM_API_BASE; ZALO_OA_ACCESS_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_REFRESH_TOKEN,
@@ -16,14 +27,29 @@ ZALO_TOKEN_FILE, ZALO_API_BASE, ZALO_OAUTH_BASE; SMS_GATEWAY_URL, SMS_GATEWAY_AP
 from __future__ import annotations
 
 import hashlib
-from typing import Awaitable, Callable, Dict, List, Optional
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bot.settings import ChannelSettings, load_channel_settings
-from channels.errors import ProviderError
+from channels.errors import PARAM_INVALID, TEMPLATE_NOT_APPROVED, TOKEN_EXPIRED, ProviderError
 from core.phone import normalize_phone
+from notifications.message import CS, TRANSACTION, ZNS, Notice
 from notifications.parts import MemoryParts, PartsRecord
 
-Send = Callable[[str, str, str], Awaitable[None]]
+Send = Callable[..., Awaitable[Any]]
+PHONE_PREFIX = "tel:"  # a Zalo recipient that is a phone number (ZNS), not a follower's user id
+
+
+@dataclass(frozen=True)
+class Sent:
+    mode: str
+    ids: Tuple[str, ...] = ()
+    receipt: bool = False
+
+
+def tracking_id(key: str) -> str:
+    """The id we give the provider for a notification (ZNS tracking_id, SMS ref): no personal data."""
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 class Senders:
@@ -51,8 +77,9 @@ def telegram_sender(token: str, base_url: str, timeout: float) -> tuple:
     # reschedules under its own rate limiter instead of sleeping inside the client.
     client = TelegramClient(token, base_url=base_url, timeout=timeout, max_attempts=1, max_wait=0)
 
-    async def send(recipient: str, text: str, key: str) -> None:
+    async def send(recipient: str, text: str, key: str) -> Sent:
         await client.send_text(recipient, text)
+        return Sent("telegram")
 
     return send, client.close
 
@@ -63,12 +90,43 @@ def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
     client = ZaloClient(
         channels.zalo_access_token, app_id=channels.zalo_app_id or "", app_secret=channels.zalo_app_secret or "",
         refresh_token=channels.zalo_refresh_token or "", api_base=channels.zalo_api_base,
-        oauth_base=channels.zalo_oauth_base, token_file=channels.zalo_token_file or None, timeout=timeout,
+        oauth_base=channels.zalo_oauth_base, zns_base=channels.zalo_zns_base,
+        token_file=channels.zalo_token_file or None, timeout=timeout,
     )
 
-    async def send(recipient: str, text: str, key: str) -> None:
-        await client.send_text(recipient, text)
+    async def send(recipient: str, text: str, key: str, notice: Optional[Notice] = None,
+                   phone: Optional[str] = None) -> Sent:
+        notice = notice or Notice(text=text)
+        if recipient.startswith(PHONE_PREFIX):
+            modes: Tuple[str, ...] = (ZNS,)
+            phone, user_id = recipient[len(PHONE_PREFIX):], ""
+        else:
+            modes, user_id = notice.zalo_modes or (CS,), recipient
+        last: Optional[ProviderError] = None
+        for mode in modes:
+            try:
+                if mode == CS and user_id:
+                    ids = await client.send_text(user_id, text)
+                    return Sent(CS, tuple(ids))
+                if mode == TRANSACTION and user_id:
+                    return Sent(TRANSACTION, (await client.send_transaction(user_id, notice.title or text[:100], text),))
+                if mode == ZNS:
+                    if notice.zns is None or not notice.zns.approved:
+                        last = ProviderError(None, None, "no approved ZNS template for this status", TEMPLATE_NOT_APPROVED)
+                        continue
+                    number = normalize_phone(phone or "")
+                    if number is None:
+                        last = ProviderError(None, None, "no phone number for ZNS", PARAM_INVALID)
+                        continue
+                    msg_id = await client.send_zns(number, notice.zns.template_id, notice.zns.data, tracking_id(key))
+                    return Sent(ZNS, (msg_id,), receipt=True)
+            except ProviderError as error:
+                if error.kind in (None, TOKEN_EXPIRED):
+                    raise  # retryable (timeout, 5xx, 429) or an operator's problem: not another mode's
+                last = error
+        raise last or ProviderError(None, None, "no Zalo mode could carry this notification", PARAM_INVALID)
 
+    send.wants_notice = True  # type: ignore[attr-defined]
     return send, client.close
 
 
@@ -80,17 +138,19 @@ def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float,
     client = SmsGatewayClient(base_url, api_key, brandname=brandname, timeout=timeout)
     record = parts or MemoryParts()
 
-    async def send(recipient: str, text: str, key: str) -> None:
+    async def send(recipient: str, text: str, key: str) -> Sent:
         number = normalize_phone(recipient)
         if number is None:
-            raise ProviderError(400, None, "not a phone number")
-        ref = hashlib.sha256(key.encode()).hexdigest()[:24]
+            raise ProviderError(400, None, "not a phone number", PARAM_INVALID)
+        ref = tracking_id(key)
         done = await record.accepted(key)
+        ids = []
         for index, part in enumerate(sms_parts(text, max_parts=client.max_parts), 1):
             if index in done:  # a retry after a later part failed: do not send this one twice
                 continue
-            await client.send_part(number, part, ref=f"{ref}-{index}")
+            ids.append(await client.send_part(number, part, ref=f"{ref}-{index}"))
             await record.mark(key, index)
+        return Sent("sms", tuple(i for i in ids if i), receipt=bool(ids) and all(ids))
 
     return send, client.close
 

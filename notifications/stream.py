@@ -35,6 +35,7 @@ RATE_PREFIX = "notif:rate:"        # + channel or channel|recipient: rate limite
 STREAM_MAXLEN = 1_000_000
 DEAD_MAXLEN = 100_000
 DONE_TTL_SECONDS = 30 * 24 * 3600
+STATS_KEY = "notif:stats"          # hash: counters per channel (attempts, delivered, dead, ...)
 
 KEY, CHANNEL, RECIPIENT, CODE, EVENT, CREATED_MS = "key", "channel", "recipient", "code", "event", "created_ms"
 ENTRY_FIELDS = (KEY, CHANNEL, RECIPIENT, CODE, EVENT, CREATED_MS)

@@ -21,7 +21,18 @@ provider never holds up the others):
 * timeouts, 429 and 5xx are retried with exponential backoff and full jitter (429's Retry-After is
   honoured); after ``max_attempts`` failures, or at once for an error that retrying cannot fix, the
   notification goes to the dead-letter stream ``notif:dead`` with the last error, for operators
-  (``python -m notifications.deadletter``).
+  (``python -m notifications.deadletter``);
+* what the notification says comes from ``render`` as a ``notifications.message.Notice`` (a plain
+  text is accepted too); the Zalo sender gets the whole notice and the application's phone
+  (``subscriptions.phone``) to choose its mode;
+* after acceptance (``notifications.tracking``): a sender that expects a delivery receipt (ZNS, SMS)
+  leaves the notification "sent" until the receipt or ``receipt_deadline``; the others are delivered;
+* an error retrying cannot fix, a failure receipt or a missed deadline falls back to the next channel
+  the citizen consented to (``notifications.fallback``, ``subscriptions.fallback_targets``); with no
+  such channel the notification goes to the dead-letter stream as before. Every step is a line in the
+  application's notification history and a daily count;
+* quiet hours: on ``quiet_channels`` nothing is sent between ``quiet_hours`` (Vietnam time); such a
+  notification waits in ``notif:later`` and goes back on its stream when they end.
 """
 
 from __future__ import annotations
@@ -33,7 +44,8 @@ import random
 import signal
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Protocol, Set, Tuple
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Set, Tuple
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -43,9 +55,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.privacy import mask
 from bot.settings import StatusSettings
 from channels.errors import ProviderError
+from notifications.fallback import VIA, fall_back
+from notifications.message import as_notice
 from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
-from notifications.senders import Senders, build_senders
+from notifications.senders import Sent, Senders, build_senders
+from notifications.tracking import FAILED, VIETNAM, Tracking
+from notifications.stream import STATS_KEY as _STATS_KEY
 from notifications.stream import (
     ATTEMPTS_PREFIX, CHANNEL, CHANNELS, CODE, CREATED_MS, DEAD_LETTER_KEY, DEAD_MAXLEN, DONE_PREFIX, DONE_TTL_SECONDS,
     EVENT, GROUP, KEY, LOCK_PREFIX, PARTS_PREFIX, RECIPIENT, parse_entry, stream_key,
@@ -53,7 +69,7 @@ from notifications.stream import (
 
 logger = logging.getLogger("notifications.worker")
 
-STATS_KEY = "notif:stats"
+STATS_KEY = _STATS_KEY
 
 
 @dataclass
@@ -68,6 +84,10 @@ class WorkerConfig:
     recipient_rates: Optional[Dict[str, float]] = None
     channel_burst: int = 1
     block_ms: int = 1000
+    receipt_deadline: float = 900.0
+    quiet_hours: Tuple[int, ...] = ()
+    quiet_channels: Tuple[str, ...] = ("sms",)
+    sweep_every: float = 1.0
 
     @classmethod
     def from_settings(cls, settings: StatusSettings) -> "WorkerConfig":
@@ -75,8 +95,24 @@ class WorkerConfig:
             concurrency=settings.concurrency, max_attempts=settings.max_attempts,
             backoff_base=settings.backoff_base, backoff_max=settings.backoff_max, claim_idle=settings.claim_idle,
             send_timeout=settings.send_timeout, channel_rates=dict(settings.channel_rates),
-            recipient_rates=dict(settings.recipient_rates),
+            recipient_rates=dict(settings.recipient_rates), receipt_deadline=settings.receipt_deadline,
+            quiet_hours=tuple(settings.quiet_hours), quiet_channels=tuple(settings.quiet_channels),
         )
+
+
+def quiet_until(hours: Tuple[int, ...], now: Optional[float] = None) -> Optional[float]:
+    """When the quiet hours ``(start, end)`` (Vietnam time) in force at ``now`` end (epoch seconds), or None."""
+    if len(hours) != 2:
+        return None
+    start, end = hours
+    moment = datetime.fromtimestamp(now if now is not None else time.time(), tz=VIETNAM)
+    inside = (start <= moment.hour or moment.hour < end) if start > end else (start <= moment.hour < end)
+    if not inside:
+        return None
+    until = moment.replace(hour=end, minute=0, second=0, microsecond=0)
+    if until <= moment:
+        until += timedelta(days=1)
+    return until.timestamp()
 
 
 def backoff(attempt: int, base: float, cap: float, retry_after: Optional[float] = None) -> float:
@@ -88,7 +124,7 @@ def backoff(attempt: int, base: float, cap: float, retry_after: Optional[float] 
     return delay
 
 
-Render = Callable[..., str]  # render(code, event, short=False) -> the notification's text
+Render = Callable[..., Any]  # render(code, event) -> a Notice (or the notification's text)
 
 
 class Subscriptions(Protocol):
@@ -97,6 +133,11 @@ class Subscriptions(Protocol):
     async def is_subscribed(self, code: str, channel: str, recipient: str) -> bool: ...
 
     async def unsubscribe(self, channel: str, recipient: str) -> int: ...
+
+    # Optional (the status store has both): the application's phone (Zalo ZNS) and the channels to
+    # fall back to, ``(channel, recipient)`` in order, without those in ``tried``.
+    # async def phone(self, code: str) -> Optional[str]: ...
+    # async def fallback_targets(self, code: str, tried: List[str]) -> List[Tuple[str, str]]: ...
 
 
 async def ensure_group(redis: Redis, prefix: str = "", channels: Iterable[str] = CHANNELS) -> None:
@@ -113,8 +154,11 @@ class Worker:
     slow or failing provider never takes the slots of the others."""
 
     def __init__(self, redis: Redis, senders: Senders, name: str, config: WorkerConfig, prefix: str = "",
-                 channels: Iterable[str] = CHANNELS, *, render: Render, subscriptions: Subscriptions) -> None:
+                 channels: Iterable[str] = CHANNELS, *, render: Render, subscriptions: Subscriptions,
+                 costs: Optional[Dict[str, float]] = None) -> None:
         self.redis = redis
+        self.tracking = Tracking(redis, prefix, costs)
+        self.targets = getattr(subscriptions, "fallback_targets", None)
         self.senders = senders
         self.render = render
         self.subscriptions = subscriptions
@@ -136,7 +180,8 @@ class Worker:
     async def run(self) -> None:
         await ensure_group(self.redis, self.prefix, self.channels)
         logger.info("worker %s started (concurrency %d per channel)", self.name, self.config.concurrency)
-        helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._reclaim_loop())]
+        helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._reclaim_loop()),
+                   asyncio.create_task(self._sweep_loop())]
         readers = [asyncio.create_task(self._read_loop(channel)) for channel in self.channels]
         try:
             await asyncio.gather(*readers)
@@ -228,6 +273,29 @@ class Worker:
                 logger.exception("XAUTOCLAIM failed")
             await asyncio.sleep(max(self.config.claim_idle / 2, 0.5))
 
+    async def _sweep_loop(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001  (logged with its traceback; the next round tries again)
+                logger.exception("receipt deadline / later sweep failed")
+            await asyncio.sleep(self.config.sweep_every)
+
+    async def sweep(self) -> int:
+        """Fall back for the notifications whose receipt deadline passed; release those whose quiet
+        hours ended. How many were moved."""
+        moved = await self.tracking.release()
+        for entry in await self.tracking.overdue():
+            if await fall_back(self.tracking, self.targets, entry, "no delivery receipt before the deadline") is None:
+                await self._dead_entry(entry, "no delivery receipt before the deadline and no other channel")
+            moved += 1
+        return moved
+
+    async def _dead_entry(self, entry: Dict[str, str], error: str) -> None:
+        await self.tracking.dead(entry, error, self.name)
+
     async def reclaim(self, max_rounds: int = 50) -> int:
         """Take over messages idle for ``claim_idle`` seconds (their worker died); how many."""
         taken = 0
@@ -271,7 +339,7 @@ class Worker:
         if await self.redis.exists(done_key):
             await self._finish(stream, sid, key, f"{channel}:already_done")
             return
-        if not await self.subscriptions.is_subscribed(code, channel, recipient):
+        if data.get(VIA) != "fallback" and not await self.subscriptions.is_subscribed(code, channel, recipient):
             await self._finish(stream, sid, key, f"{channel}:unsubscribed")
             return
         if not await self.redis.set(lock_key, self.name, nx=True, px=int(self.config.claim_idle * 1000)):
@@ -283,7 +351,19 @@ class Worker:
         if send is None:
             await self._dead(stream, sid, data, "no sender configured for this channel", 0)
             return
-        text = self.render(code, json.loads(data[EVENT]), short=(channel == "sms"))
+        if channel in self.config.quiet_channels:
+            until = quiet_until(self.config.quiet_hours)
+            if until is not None:
+                await self.tracking.later(data, until)
+                await self.tracking.record(data, "deferred", reason="quiet hours")
+                await self._finish(stream, sid, key, f"{channel}:quiet_deferred")
+                return
+        notice = as_notice(self.render(code, json.loads(data[EVENT])))
+        text = notice.for_channel(channel)
+        wants_notice = getattr(send, "wants_notice", False)
+        phone = None
+        if wants_notice and hasattr(self.subscriptions, "phone"):
+            phone = await self.subscriptions.phone(code)  # type: ignore[attr-defined]
         rates = self.config.channel_rates or {}
         per_recipient = self.config.recipient_rates or {}
         while True:
@@ -291,7 +371,8 @@ class Worker:
             await asyncio.sleep(await self.limiter.reserve(channel, rates.get(channel, 0), self.config.channel_burst))
             try:
                 await self.redis.hincrby(self.prefix + STATS_KEY, f"{channel}:attempts", 1)
-                await asyncio.wait_for(send(recipient, text, key), self.config.send_timeout + 1)
+                call = send(recipient, text, key, notice=notice, phone=phone) if wants_notice else send(recipient, text, key)
+                sent = await asyncio.wait_for(call, self.config.send_timeout + 1)
             except (ProviderError, asyncio.TimeoutError) as error:
                 if isinstance(error, asyncio.TimeoutError):
                     error = ProviderError(None, None, "timed out")
@@ -300,6 +381,11 @@ class Worker:
                 if not error.retryable or attempts >= self.config.max_attempts:
                     if error.status == 403:  # the recipient blocked us / unfollowed: stop writing to them
                         await self._drop_subscriber(channel, recipient)
+                    reason = f"{error.kind or error.status}: {error.message}"
+                    await self.tracking.record(data, FAILED, reason=reason)
+                    if await fall_back(self.tracking, self.targets, data, reason) is not None:
+                        await self._finish(stream, sid, key, f"{channel}:fallback")
+                        return
                     await self._dead(stream, sid, data, f"{error.status}: {error.message}", attempts)
                     return
                 delay = backoff(attempts, self.config.backoff_base, self.config.backoff_max, error.retry_after)
@@ -311,6 +397,13 @@ class Worker:
             await self.redis.set(done_key, json.dumps({"created": int(data.get(CREATED_MS, 0)), "delivered": now_ms,
                                                        "worker": self.name, "id": sid}), ex=DONE_TTL_SECONDS)
             await self._finish(stream, sid, key, f"{channel}:delivered")
+            sent = sent if isinstance(sent, Sent) else Sent(channel)
+            if sent.receipt:
+                for failed in await self.tracking.expect(data, sent.mode, list(sent.ids), self.config.receipt_deadline):
+                    if await fall_back(self.tracking, self.targets, failed, "delivery failed") is None:
+                        await self._dead_entry(failed, "delivery failed and no other channel")
+            else:
+                await self.tracking.delivered_now(data, sent.mode)
             return
 
     async def _drop_subscriber(self, channel: str, recipient: str) -> None:
@@ -327,11 +420,12 @@ class Worker:
 
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
                      channels: Iterable[str] = CHANNELS, *, render: Render,
-                     subscriptions: Callable[[Redis], Subscriptions]) -> None:
+                     subscriptions: Callable[[Redis], Subscriptions], costs: Optional[Dict[str, float]] = None) -> None:
     """Run one worker until SIGTERM/SIGINT; ``subscriptions`` is made on the worker's Redis client."""
     redis = Redis.from_url(redis_url)
     senders = build_senders(timeout=config.send_timeout, parts=RedisParts(redis, prefix))
-    worker = Worker(redis, senders, name, config, prefix, channels, render=render, subscriptions=subscriptions(redis))
+    worker = Worker(redis, senders, name, config, prefix, channels, render=render, subscriptions=subscriptions(redis),
+                    costs=costs)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)

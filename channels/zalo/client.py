@@ -4,6 +4,14 @@ the OA access token fresh.
 ``ZaloClient.send_text(user_id, text)`` posts to ``{api_base}/v3.0/oa/message/cs`` with the OA access
 token in the ``access_token`` header; texts over Zalo's 2000 characters go as several messages.
 ``send_message(user_id, message)`` sends any message object (text with a button template...).
+``send_transaction(user_id, title, text)`` posts an OA transaction message to
+``{api_base}/v3.0/oa/message/transaction`` (a ``template`` attachment of ``template_type``
+"transaction_event", language VI, a header and a text element). ``send_zns(phone, template_id,
+template_data, tracking_id)`` posts a ZNS template message to ``{zns_base}/message/template`` (JSON
+``phone`` as 84xxxxxxxxx, ``template_id``, ``template_data``, ``tracking_id``; the answer's
+``data.msg_id`` is returned, the delivery event later carries it and the tracking id).
+Errors are classified by kind (``channels.errors``, ``error_kind``): by Zalo's code when it is one we
+know (``ERROR_KINDS``) else by the words of Zalo's message.
 When Zalo answers that the token is invalid or expired (error -216 / -124, or HTTP 401), or the token's
 ``expires_in`` has passed, the client refreshes it once at ``{oauth_base}/v4/oa/access_token``
 (``secret_key`` header = app secret, form ``app_id``, ``refresh_token``, ``grant_type=refresh_token``)
@@ -26,7 +34,9 @@ from typing import Any, Dict, List, Optional
 import aiohttp
 
 from bot.privacy import mask
-from channels.errors import ProviderError
+from channels.errors import (
+    OUTSIDE_WINDOW, PARAM_INVALID, QUOTA_EXCEEDED, TEMPLATE_NOT_APPROVED, TOKEN_EXPIRED, USER_UNREACHABLE, ProviderError,
+)
 from channels.http import HttpClient
 from core.channels import ZALO
 from core.conversation_ids import provider_id
@@ -41,11 +51,46 @@ TEXT_LIMIT = 2000
 TOKEN_ERRORS = {-216, -124}
 
 
+ZNS_BASE = "https://business.openapi.zalo.me"
+
+# Zalo error codes by kind. ZNS codes from Zalo Cloud's "Cách xử lý mã lỗi" table
+# (zalo.cloud/zns/guidelines/handle-error-code, read 2026-12-03): -108 phone number invalid, -109 template
+# id invalid, -111 template data empty, -112 template data invalid, -118 Zalo account not existed.
+# Codes we could not confirm are classified by the words of Zalo's message (``_BY_WORDS``); an operator
+# who meets a new code adds it here.
+ERROR_KINDS: Dict[int, str] = {
+    -108: PARAM_INVALID, -109: TEMPLATE_NOT_APPROVED, -111: PARAM_INVALID, -112: PARAM_INVALID,
+    -118: USER_UNREACHABLE, -216: TOKEN_EXPIRED, -124: TOKEN_EXPIRED,
+}
+_BY_WORDS = (
+    (("quota", "limit", "insufficient balance", "exceed"), QUOTA_EXCEEDED),
+    (("permission to access this template", "template not approved", "template is not approved",
+      "template id invalid", "template disabled", "template is disabled"), TEMPLATE_NOT_APPROVED),
+    (("template data", "param", "phone number invalid"), PARAM_INVALID),
+    (("not follow", "unfollow", "block", "reject", "inactive", "can not receive", "cannot receive",
+      "not existed"), USER_UNREACHABLE),
+    (("48", "interaction", "interact", "window"), OUTSIDE_WINDOW),
+    (("access token",), TOKEN_EXPIRED),
+)
+
+
+def error_kind(code: Optional[int], message: str) -> Optional[str]:
+    """The kind of a Zalo error (``channels.errors.KINDS``) from its code or its message, or None."""
+    if code in ERROR_KINDS:
+        return ERROR_KINDS[code]  # type: ignore[index]
+    words = (message or "").lower()
+    for needles, kind in _BY_WORDS:
+        if any(needle in words for needle in needles):
+            return kind
+    return None
+
+
 class ZaloError(ProviderError):
     """A ProviderError with Zalo's own error code (``code``) when Zalo gave one."""
 
-    def __init__(self, status: Optional[int], retry_after: Optional[float], message: str, code: Optional[int] = None):
-        super().__init__(status, retry_after, message)
+    def __init__(self, status: Optional[int], retry_after: Optional[float], message: str, code: Optional[int] = None,
+                 kind: Optional[str] = None):
+        super().__init__(status, retry_after, message, kind)
         self.code = code
 
 
@@ -66,12 +111,14 @@ class ZaloClient(HttpClient):
         refresh_token: str = "",
         api_base: str = API_BASE,
         oauth_base: str = OAUTH_BASE,
+        zns_base: str = ZNS_BASE,
         token_file: Optional[Path] = None,
         timeout: float = 10.0,
     ) -> None:
         super().__init__(timeout)
         self.api_base = api_base.rstrip("/")
         self.oauth_base = oauth_base.rstrip("/")
+        self.zns_base = zns_base.rstrip("/")
         self.app_id = app_id
         self.app_secret = app_secret
         self.token_file = Path(token_file) if token_file else None
@@ -165,11 +212,12 @@ class ZaloClient(HttpClient):
 
     # --- sending ---------------------------------------------------------------------------
 
-    async def _post_message(self, payload: Dict[str, Any], token: str) -> Dict[str, Any]:
+    async def _post_message(self, payload: Dict[str, Any], token: str, url: str = "") -> Dict[str, Any]:
         session = await self._get_session()
+        url = url or f"{self.api_base}/v3.0/oa/message/cs"
         try:
             async with session.post(
-                f"{self.api_base}/v3.0/oa/message/cs",
+                url,
                 headers={"access_token": token, "Content-Type": "application/json"},
                 data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
             ) as response:
@@ -184,16 +232,32 @@ class ZaloClient(HttpClient):
             raise ZaloError(502, None, "Zalo message/cs answered JSON of an unexpected shape")
         return body
 
-    async def send_message(self, user_id: str, message: Dict[str, Any]) -> str:
-        """Send one message object to a follower; returns Zalo's message id."""
-        if self.expires_at is not None and time.time() >= self.expires_at and self.can_refresh:
-            await self.refresh_access_token(self.access_token)
+    async def send_message(self, user_id: str, message: Dict[str, Any], endpoint: str = "cs") -> str:
+        """Send one message object to a follower (``endpoint`` "cs" or "transaction"); returns Zalo's message id."""
         user_id = provider_id(ZALO, user_id)
         payload = {"recipient": {"user_id": user_id}, "message": message}
+        return await self._send(payload, f"{self.api_base}/v3.0/oa/message/{endpoint}", f"to {mask(str(user_id))}")
+
+    async def send_transaction(self, user_id: str, title: str, text: str) -> str:
+        """An OA transaction message (a notice about the citizen's own application) to a follower."""
+        message = {"attachment": {"type": "template", "payload": {
+            "template_type": "transaction_event", "language": "VI",
+            "elements": [{"type": "header", "content": title[:100], "align": "left"},
+                         {"type": "text", "content": text[:1000], "align": "left"}]}}}
+        return await self.send_message(user_id, message, endpoint="transaction")
+
+    async def send_zns(self, phone: str, template_id: str, template_data: Dict[str, str], tracking_id: str) -> str:
+        """A ZNS template message to a phone number (84xxxxxxxxx); returns Zalo's msg_id."""
+        payload = {"phone": phone, "template_id": template_id, "template_data": template_data, "tracking_id": tracking_id}
+        return await self._send(payload, f"{self.zns_base}/message/template", "(ZNS)")
+
+    async def _send(self, payload: Dict[str, Any], url: str, what: str) -> str:
+        if self.expires_at is not None and time.time() >= self.expires_at and self.can_refresh:
+            await self.refresh_access_token(self.access_token)
         for attempt in (1, 2):
             token = self.access_token
             try:
-                body = await self._post_message(payload, token)
+                body = await self._post_message(payload, token, url)
             except ZaloError as error:
                 if error.status == 401 and attempt == 1 and self.can_refresh:
                     await self.refresh_access_token(token)
@@ -201,13 +265,16 @@ class ZaloClient(HttpClient):
                 raise
             code = body.get("error", 0)
             if code == 0:
-                return str((body.get("data") or {}).get("message_id", ""))
+                data = body.get("data") or {}
+                return str(data.get("message_id") or data.get("msg_id") or "")
             if code in TOKEN_ERRORS and attempt == 1 and self.can_refresh:
                 logger.info("Zalo access token rejected (error %s); refreshing", code)
                 await self.refresh_access_token(token)
                 continue
-            raise ZaloError(200, None, f"Zalo refused the message to {mask(str(user_id))}: error {code} {body.get('message', '')}", code)
-        raise ZaloError(401, None, "Zalo access token still rejected after a refresh")
+            message = str(body.get("message", ""))
+            kind = error_kind(code if isinstance(code, int) else None, message)
+            raise ZaloError(200, None, f"Zalo refused the message {what}: error {code} {message}", code, kind)
+        raise ZaloError(401, None, "Zalo access token still rejected after a refresh", None, TOKEN_EXPIRED)
 
     async def send_text(self, user_id: str, text: str) -> List[str]:
         """Send a text (several messages when over 2000 characters); returns Zalo's message ids."""

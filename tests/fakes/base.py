@@ -33,6 +33,16 @@ class FakeServer(ABC):
         self._random: Optional[Dict[str, Any]] = None  # inject_faults(): off by default
         self.injected: Dict[str, int] = {"5xx": 0, "429": 0, "timeout": 0}
         self.hanging = 0  # injected timeouts still hanging
+        # delivery receipts (ZNS events, SMS delivery reports): where to post them, how late, and a
+        # share lost or late for fault benchmarks (off unless set)
+        self.receipt_url: Optional[str] = None
+        self.receipt_delay = 0.05
+        self.receipt_loss = 0.0
+        self.receipt_late = 0.0
+        self.receipt_late_delay = 5.0
+        self.receipts_sent: Dict[str, int] = {"posted": 0, "lost": 0, "late": 0, "refused": 0}
+        self._receipt_rng = random.Random(7)
+        self._client = None
 
     # --- to implement ----------------------------------------------------------------------
     @abstractmethod
@@ -90,7 +100,7 @@ class FakeServer(ABC):
 
     def inject_faults(self, p_5xx: float = 0.0, p_429: float = 0.0, p_timeout: float = 0.0, hang: float = 30.0,
                       retry_after: int = 1, seed: Optional[int] = None,
-                      paths: tuple = ("sendMessage", "/message/cs", "/sms/send")) -> None:
+                      paths: tuple = ("sendMessage", "/message/cs", "/message/transaction", "/message/template", "/sms/send")) -> None:
         """Random faults on the send endpoints (for fault-injection benchmarks; off unless called):
         a share of calls answered 5xx or 429 (with Retry-After), and a share ``p_timeout`` that hangs
         for ``hang`` seconds before being dropped unanswered (so the caller times out; nothing is
@@ -116,6 +126,38 @@ class FakeServer(ABC):
                 raise web.HTTPGatewayTimeout()
         return await handler(request)
 
+    # --- delivery receipts -------------------------------------------------------------------
+    def post_receipt(self, body: bytes, headers: Dict[str, str]) -> None:
+        """Post a receipt to ``receipt_url`` later, from the fake's own loop (call it in a handler)."""
+        if not self.receipt_url:
+            return
+        with self._lock:
+            draw = self._receipt_rng.random()
+            if draw < self.receipt_loss:
+                self.receipts_sent["lost"] += 1
+                return
+            delay = self.receipt_late_delay if draw < self.receipt_loss + self.receipt_late else self.receipt_delay
+            if delay == self.receipt_late_delay:
+                self.receipts_sent["late"] += 1
+        asyncio.get_running_loop().create_task(self._post_later(self.receipt_url, body, headers, delay))
+
+    async def _post_later(self, url: str, body: bytes, headers: Dict[str, str], delay: float) -> None:
+        import aiohttp
+
+        await asyncio.sleep(delay)
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        for _ in range(5):  # a provider retries a receipt it could not deliver
+            try:
+                async with self._client.post(url, data=body, headers=headers) as response:
+                    if response.status < 500:
+                        with self._lock:
+                            self.receipts_sent["posted" if response.status == 200 else "refused"] += 1
+                        return
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+            await asyncio.sleep(0.5)
+
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> "FakeServer":
         ready = threading.Event()
@@ -137,6 +179,8 @@ class FakeServer(ABC):
                 return
             ready.set()
             loop.run_forever()
+            if self._client is not None:
+                loop.run_until_complete(self._client.close())
             loop.run_until_complete(self._runner.cleanup())
             loop.close()
 

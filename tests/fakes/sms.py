@@ -2,7 +2,10 @@
 ``{"to", "brandname", "text", "ref"}``) answering ``{"message_id": ...}``; it refuses what a GSM-7
 brandname route refuses (non-GSM-7 text, more than 160 septets per part). Also the signatures a
 gateway (X-Signature HMAC-SHA256) and Twilio (X-Twilio-Signature HMAC-SHA1 of URL + sorted
-form fields, base64) put on their inbound webhooks, computed independently of the code under test."""
+form fields, base64) put on their inbound webhooks, computed independently of the code under test.
+When ``receipt_url`` is set, each accepted part gets a delivery report posted there later
+(``{"message_id", "ref", "status": "delivered" | "failed", "error"}``, ``X-Signature`` HMAC-SHA256 of
+the body with ``receipt_secret``); ``undeliverable`` (numbers) get "failed"."""
 
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ class FakeSmsGateway(FakeServer):
         super().__init__()
         self.api_key = api_key
         self._ids = itertools.count(1)
+        self.receipt_secret = "dlr-secret"
+        self.undeliverable: set = set()
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/sms/send", self.send)
@@ -57,8 +62,15 @@ class FakeSmsGateway(FakeServer):
         if septets(text) > 160:
             self.record({"rejected": "too long", "body": body})
             return web.json_response({"error": "text over 160 characters"}, status=400)
-        self.record({"to": body["to"], "text": text, "brandname": body.get("brandname"), "ref": body.get("ref")})
-        return web.json_response({"message_id": f"sms-{next(self._ids)}", "status": "accepted"})
+        message_id = f"sms-{next(self._ids)}"
+        self.record({"to": body["to"], "text": text, "brandname": body.get("brandname"), "ref": body.get("ref"),
+                     "message_id": message_id})
+        failed = body["to"] in self.undeliverable
+        report = json.dumps({"message_id": message_id, "ref": body.get("ref"), "status": "failed" if failed else "delivered",
+                             "error": "subscriber absent" if failed else ""}).encode()
+        self.post_receipt(report, {"Content-Type": "application/json",
+                                   "X-Signature": gateway_signature(self.receipt_secret, report)})
+        return web.json_response({"message_id": message_id, "status": "accepted"})
 
     def texts(self, to: Optional[str] = None):
         return [e["text"] for e in self.received(lambda e: "rejected" not in e and (to is None or e["to"] == to))]

@@ -2,7 +2,14 @@
 header; Zalo-style answers ``{"error": 0, "message": "Success", "data": {...}}``, error -216 for an
 invalid/expired token, 2000-character texts, at most 5 template buttons) and the OAuth v4 refresh
 ``POST /v4/oa/access_token`` (``secret_key`` header, form ``app_id``/``refresh_token``/``grant_type``;
-a refresh token works once). ``signed`` builds a webhook event and its X-ZEvent-Signature the way
+a refresh token works once); the OA transaction message ``POST /v3.0/oa/message/transaction`` (a
+``template`` attachment whose template_type starts with "transaction_"); ZNS ``POST /message/template``
+(``phone`` 84xxxxxxxxx, an approved ``template_id`` of ``zns_templates`` with exactly its parameters,
+``tracking_id``; answers ``data.msg_id``) and, when ``receipt_url`` is set, the ZNS delivery event
+``user_received_message`` posted there, signed like every Zalo webhook. Failures by kind:
+``fail_next(kind=...)`` (``KIND_ERRORS``: the code and message the fake answers), ``not_following``
+(user ids: OA messages refused), ``outside_window`` (user ids: CS refused), ``unreachable_phones``
+(ZNS refused). ``signed`` builds a webhook event and its X-ZEvent-Signature the way
 Zalo documents it (written here independently of the code under test)."""
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import secrets
 import time
 from typing import Any, Dict, Optional, Tuple
@@ -23,6 +31,18 @@ def zalo_mac(app_id: str, body: str, timestamp: str, oa_secret_key: str) -> str:
     return hashlib.sha256((app_id + body + timestamp + oa_secret_key).encode("utf-8")).hexdigest()
 
 
+# What the fake answers for each kind of failure. -108/-109/-112/-118 are Zalo's documented ZNS codes
+# (zalo.cloud/zns/guidelines/handle-error-code); the others are the fake's own, with Zalo's wording.
+KIND_ERRORS = {
+    "template_not_approved": (-131, "OA or App does not have permission to access this template"),
+    "param_invalid": (-112, "Template data invalid"),
+    "quota_exceeded": (-144, "Out of quota"),
+    "user_unreachable": (-118, "Zalo account not existed"),
+    "not_following": (-213, "User has not followed the OA (not follow)"),
+    "outside_window": (-230, "User has no interaction with the OA in the last 48 hours"),
+}
+
+
 class FakeZalo(FakeServer):
     def __init__(self, app_id: str, app_secret: str, access_token: str, refresh_token: str) -> None:
         super().__init__()
@@ -33,10 +53,81 @@ class FakeZalo(FakeServer):
         self.reject_templates = False
         self.refreshes = 0
         self._ids = itertools.count(1)
+        self.zns_templates: Dict[str, set] = {}
+        self.not_following: set = set()
+        self.outside_window: set = set()
+        self.unreachable_phones: set = set()
+        self.oa_secret_key = "oa-secret"
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3.0/oa/message/cs", self.message_cs)
+        app.router.add_post("/v3.0/oa/message/transaction", self.message_transaction)
+        app.router.add_post("/message/template", self.zns)
         app.router.add_post("/v4/oa/access_token", self.oauth)
+
+    def _kind(self, endpoint: str, kind: str, body: Any) -> web.Response:
+        code, message = KIND_ERRORS[kind]
+        self.record({"endpoint": endpoint, "rejected": kind, "body": body})
+        return web.json_response({"error": code, "message": message})
+
+    async def _common(self, request: web.Request, endpoint: str):
+        """(body, None) or (None, the error answer): token, JSON, injected failures."""
+        try:
+            body = json.loads(await request.text())
+        except ValueError:
+            return None, web.json_response({"error": -201, "message": "Parameters are invalid"})
+        if request.headers.get("access_token") != self.access_token:
+            self.record({"endpoint": endpoint, "rejected": "token", "body": body})
+            return None, web.json_response({"error": -216, "message": "Access token is invalid"})
+        failure = self.take_failure()
+        if failure and failure.get("kind"):
+            return None, self._kind(endpoint, failure["kind"], body)
+        if failure:
+            self.record({"endpoint": endpoint, "rejected": "failure", "body": body})
+            headers = {"Retry-After": str(failure["retry_after"])} if failure.get("retry_after") is not None else {}
+            return None, web.json_response({"error": -32, "message": "failure"}, status=failure.get("status", 500),
+                                           headers=headers)
+        return body, None
+
+    async def message_transaction(self, request: web.Request) -> web.Response:
+        body, error = await self._common(request, "message/transaction")
+        if error is not None:
+            return error
+        user_id = (body.get("recipient") or {}).get("user_id")
+        payload = ((body.get("message") or {}).get("attachment") or {}).get("payload") or {}
+        if not user_id or not str(payload.get("template_type", "")).startswith("transaction_") or not payload.get("elements"):
+            return web.json_response({"error": -201, "message": "Parameters are invalid"})
+        if user_id in self.not_following:
+            return self._kind("message/transaction", "not_following", body)
+        self.record({"endpoint": "message/transaction", "user_id": user_id, "payload": payload})
+        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": f"t{next(self._ids)}", "user_id": user_id}})
+
+    async def zns(self, request: web.Request) -> web.Response:
+        body, error = await self._common(request, "zns")
+        if error is not None:
+            return error
+        phone, template_id = str(body.get("phone", "")), str(body.get("template_id", ""))
+        data = body.get("template_data")
+        if not re.fullmatch(r"84\d{9}", phone):
+            return web.json_response({"error": -108, "message": "Phone number invalid"})
+        if template_id not in self.zns_templates:
+            self.record({"endpoint": "zns", "rejected": "template", "body": body})
+            return web.json_response({"error": -109, "message": "Template ID invalid"})
+        if not isinstance(data, dict) or set(data) != self.zns_templates[template_id] or not all(
+                isinstance(v, str) and 0 < len(v) <= 400 for v in data.values()):
+            return self._kind("zns", "param_invalid", body)
+        if phone in self.unreachable_phones:
+            return self._kind("zns", "user_unreachable", body)
+        msg_id = f"zns{next(self._ids)}"
+        self.record({"endpoint": "zns", "phone": phone, "template_id": template_id, "data": data,
+                     "tracking_id": body.get("tracking_id"), "msg_id": msg_id})
+        event = {"app_id": self.app_id, "event_name": "user_received_message", "timestamp": str(int(time.time() * 1000)),
+                 "recipient": {"id": "u-by-phone"},
+                 "message": {"msg_id": msg_id, "tracking_id": body.get("tracking_id"), "delivery_time": str(int(time.time() * 1000))}}
+        raw, headers = signed(event, self.app_id, self.oa_secret_key)
+        self.post_receipt(raw, headers)
+        return web.json_response({"error": 0, "message": "Success", "data": {
+            "msg_id": msg_id, "sent_time": str(int(time.time() * 1000)), "quota": {"dailyQuota": "500", "remainingQuota": "499"}}})
 
     def expire_token(self) -> None:
         """The current access token stops working (as after its 25 hours)."""
@@ -52,6 +143,8 @@ class FakeZalo(FakeServer):
             self.record({"endpoint": "message/cs", "rejected": "token", "body": body})
             return web.json_response({"error": -216, "message": "Access token is invalid"})
         failure = self.take_failure()
+        if failure and failure.get("kind"):
+            return self._kind("message/cs", failure["kind"], body)
         if failure:
             self.record({"endpoint": "message/cs", "rejected": "failure", "body": body})
             headers = {"Retry-After": str(failure["retry_after"])} if failure.get("retry_after") is not None else {}
@@ -61,6 +154,10 @@ class FakeZalo(FakeServer):
         attachment = message.get("attachment")
         if not user_id or (not message.get("text") and not attachment):
             return web.json_response({"error": -201, "message": "Parameters are invalid"})
+        if user_id in self.not_following:
+            return self._kind("message/cs", "not_following", body)
+        if user_id in self.outside_window:
+            return self._kind("message/cs", "outside_window", body)
         if len(message.get("text") or "") > 2000:
             return web.json_response({"error": -201, "message": "text length exceeds 2000"})
         if attachment:

@@ -21,8 +21,8 @@ async def test_csv_import_is_idempotent_and_reports_bad_rows(store, tmp_path):
     path.write_text(CSV, encoding="utf-8")
     results, errors = await import_file(path, store)
     assert results == {"applied": 3}
-    assert errors == ["line 5: status: required, one of moi_tiep_nhan, dang_xu_ly, cho_bo_sung, cho_tra_ket_qua, "
-                      "da_tra_ket_qua, tu_choi"]
+    assert errors == ["line 5: status: required, one of moi_tiep_nhan, dang_xu_ly, cho_bo_sung, cho_thanh_toan, "
+                      "nghia_vu_tai_chinh, tu_choi, dung_xu_ly, rut_ho_so, cho_tra_ket_qua, da_tra_ket_qua, xin_loi_tre_hen"]
     app = await store.get("H56.22-250315-0001")
     assert app.status == "cho_bo_sung" and app.missing_documents == ["Tờ khai", "Bản sao giấy chứng sinh"]
     assert app.appointment_date == "2025-03-20"
