@@ -47,6 +47,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     sys.argv = rasa_arguments(args, security)
+    import sanic  # noqa: F401  (turns deprecation warnings back on when imported: quieted after it)
+
+    from core.library_warnings import quiet_library_warnings
+
+    quiet_library_warnings()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
