@@ -209,7 +209,9 @@ def redis_address(url: str) -> str:
 
 def main() -> int:
     # SIGTERM (a service manager's stop) ends the run exactly as Ctrl-C does: every component stopped in order
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # (SIGINT too: a shell starting us in the background would have left it ignored)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.default_int_handler)
     try:
         check_all()  # every setting, before anything starts: a bad value names its variable
     except SettingError as error:

@@ -92,11 +92,24 @@ def test_sigterm_stops_every_component(tmp_path) -> None:
         for pid in alive(children | {process.pid}):
             os.kill(pid, signal.SIGKILL)
 
-    # the second run finds the account it made: the password is printed once only
+    # the second run finds the account it made: the password is printed once only; SIGINT stops it all too
     process, output = start_launcher(tmp_path)
     children = descendants(process.pid)
     try:
         assert "First officer account" not in output, output
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=120) == 0
+        deadline = time.monotonic() + 10
+        while alive(children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert alive(children) == set()
+    finally:
+        for pid in alive(children | {process.pid}):
+            os.kill(pid, signal.SIGKILL)
+
+    process, output = start_launcher(tmp_path)
+    children = descendants(process.pid)
+    try:
         # a component that dies is reported and the others are stopped
         worker = next(pid for pid in alive(children)
                       if b"notification_worker" in (Path("/proc") / str(pid) / "cmdline").read_bytes())
