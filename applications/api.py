@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import logging
+import signal
 import time
 from typing import Any, Dict, List, Optional
 
@@ -126,8 +127,11 @@ async def serve(host: str, port: int, redis_url: str, secret: str, max_skew: int
     await web.TCPSite(runner, host, port).start()
     print(f"Status ingestion API on http://{host}:{port}/api/status-events"
           + ("" if secret else " (STATUS_API_SECRET not set: every push is refused)"), flush=True)
+    stopped = asyncio.Event()  # SIGTERM or SIGINT: requests in progress are finished, then the API closes
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stopped.set)
     try:
-        await asyncio.Event().wait()
+        await stopped.wait()
     finally:
         await runner.cleanup()
         await redis.close()

@@ -25,6 +25,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.settings import SettingError, load_security_settings
+from core.library_warnings import quiet_library_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ def main(argv=None) -> int:
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_library_warnings()
+    # one line per registered action and Sanic's start banner: our own line below says where it listens
+    for noisy in ("rasa_sdk.executor", "sanic.root"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         security = load_security_settings()
     except SettingError as error:

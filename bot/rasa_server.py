@@ -47,6 +47,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     sys.argv = rasa_arguments(args, security)
+    import sanic  # noqa: F401  (turns deprecation warnings back on when imported: quieted after it)
+
+    from core.library_warnings import quiet_library_warnings
+
+    quiet_library_warnings()
+    import rasa.utils.common as rasa_common
+
+    # ``rasa run`` puts ``filterwarnings("once", category=UserWarning)`` in front of every filter when it
+    # configures logging, which shows pyparsing's deprecations (UserWarning and DeprecationWarning) again
+    rasa_filters = rasa_common._filter_warnings
+
+    def filter_warnings(*args, **kwargs) -> None:
+        rasa_filters(*args, **kwargs)
+        quiet_library_warnings()
+
+    rasa_common._filter_warnings = filter_warnings
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

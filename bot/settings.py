@@ -122,6 +122,12 @@ class Settings:
     admin_host: str = "127.0.0.1"  # ADMIN_HOST: the officers' workspace (python -m admin)
     admin_port: int = 8080  # ADMIN_PORT
     log_level: str = "INFO"  # LOG_LEVEL of the processes we start ourselves (workers)
+    # DEMO_APPLICATION=true: the run command puts the sample application of launcher/demo_application.yml
+    # into the status store (TRACUU DEMO-2025-000001), for trying the assistant; never in production
+    demo_application: bool = False
+    # REDIS_OUTAGE_WAIT_SECONDS: how long a chat channel keeps a message it could not handle because
+    # Redis was down, trying again, before it tells the citizen to try again in a few minutes
+    redis_outage_wait_seconds: float = 120.0
 
 
 def load_settings() -> Settings:
@@ -140,6 +146,8 @@ def load_settings() -> Settings:
         admin_host=(os.environ.get("ADMIN_HOST") or "127.0.0.1").strip(),
         admin_port=_int("ADMIN_PORT", 8080),
         log_level=_log_level(),
+        demo_application=_boolean(os.environ, "DEMO_APPLICATION", False),
+        redis_outage_wait_seconds=_float("REDIS_OUTAGE_WAIT_SECONDS", 120.0),
     )
 
 

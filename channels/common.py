@@ -1,6 +1,17 @@
 """What every webhook connector does the same way: refuse oversized, non-UTF-8 or malformed bodies
 with a 4xx and one log line, acknowledge fast and handle the message in the background (providers
-retry a webhook that is slow to answer), and retry a provider call that failed for a passing reason.
+retry a webhook that is slow to answer), retry a provider call that failed for a passing reason, and
+never lose a message to a Redis outage (``deliver``).
+
+``deliver(on_new_message, message, wait)``: hands the message to the assistant. When Rasa cannot take
+its conversation lock because Redis (tracker and lock stores) is unreachable (``LockError``), nothing of
+the turn has run yet, so the message is kept (in this process) and handed over again, after 0.5 s, 1 s,
+2 s... (at most 5 s apart), until Redis is back and the message is answered, or ``wait`` seconds have
+passed: then the citizen gets ``try_again_later`` of ``channels/messages.yml`` on their channel (SMS in
+GSM-7 like every SMS reply), never silence. One WARNING line when a message is kept, one INFO line when
+it is answered late, one ERROR line when the citizen is told to try again. Chat channels wait
+``REDIS_OUTAGE_WAIT_SECONDS`` (their webhook was acknowledged already); the web chat, whose request is
+open, waits ``WEBCHAT_OUTAGE_WAIT`` seconds at most.
 """
 
 from __future__ import annotations
@@ -9,12 +20,19 @@ import asyncio
 import hmac
 import json
 import logging
+import time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
 
+import yaml
+from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.privacy import mask
 from channels.errors import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -150,3 +168,51 @@ async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 3, max_
             logger.info("provider call failed (%s); retrying in %.1fs", error.message, wait)
             await asyncio.sleep(wait)
     raise AssertionError("not reached")
+
+
+# --- Redis outages: keep the message, answer it when Redis is back, or say "try again later" ----------
+
+MESSAGES_FILE = Path(__file__).with_name("messages.yml")
+WEBCHAT_OUTAGE_WAIT = 10.0
+MAX_PAUSE = 5.0
+
+
+@lru_cache(maxsize=None)
+def channel_message(name: str) -> str:
+    return str(yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))[name])
+
+
+def outage_wait() -> float:
+    """REDIS_OUTAGE_WAIT_SECONDS: how long a chat channel keeps a message while Redis is down."""
+    from bot.settings import load_settings
+
+    return load_settings().redis_outage_wait_seconds
+
+
+async def deliver(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
+                  wait: Optional[float] = None) -> bool:
+    """Hand ``message`` to the assistant through a Redis outage (module docstring); True when the
+    assistant handled it, False when the citizen was asked to try again later."""
+    wait = outage_wait() if wait is None else min(wait, outage_wait())
+    deadline = time.monotonic() + wait
+    pause, kept = 0.5, False
+    while True:
+        try:
+            await on_new_message(message)
+        except LockError as error:  # raised before the turn started: nothing ran, nothing was said
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                logger.error("%s: Redis still unavailable after %.0f s (%s); %s asked to try again later",
+                             message.input_channel, wait, type(error).__name__, mask(message.sender_id))
+                await message.output_channel.send_text_message(message.sender_id, channel_message("try_again_later"))
+                return False
+            if not kept:
+                logger.warning("%s: Redis unavailable; the message from %s is kept and tried again for up to %.0f s",
+                               message.input_channel, mask(message.sender_id), wait)
+                kept = True
+            await asyncio.sleep(min(pause, remaining))
+            pause = min(pause * 2, MAX_PAUSE)
+            continue
+        if kept:
+            logger.info("%s: the kept message from %s is answered", message.input_channel, mask(message.sender_id))
+        return True

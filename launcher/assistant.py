@@ -1,10 +1,20 @@
 """``python -m launcher``: the whole assistant on one machine (what ``scripts/run`` starts).
 
-Trains the model if its data changed, then starts the action server (``bot.action_server``: 127.0.0.1,
-every call with the shared secret), the Rasa server (``bot.rasa_server``: channels' webhooks only, the
-HTTP API only when RASA_API_TOKEN or RASA_JWT_SECRET is set), the web chat page (which forwards
-``/webhooks/webchat/`` to Rasa, same origin) and, when REDIS_URL is set, the officers' workspace
-(``admin/``, port 8080), and stops them all on Ctrl-C.
+Trains the model if its data changed, then starts, in this order: Redis (without REDIS_URL a private
+one, ``launcher.embedded_redis``, data under ``DATA_DIR/redis/``), the notification workers, the
+officers' workspace (``admin/``, port 8080; the first account is created once and its password printed
+once, ``launcher.first_run``), the status ingestion API, the action server (``bot.action_server``:
+127.0.0.1, every call with the shared secret), the Rasa server (``bot.rasa_server``: channels' webhooks
+only, the HTTP API only when RASA_API_TOKEN or RASA_JWT_SECRET is set) and the web chat page (which
+forwards ``/webhooks/webchat/`` to Rasa, same origin). ``--demo`` (or DEMO_APPLICATION=true) adds the
+sample application of ``launcher/demo_application.yml``.
+
+Stopping: SIGTERM and SIGINT (Ctrl-C) both stop every component, one after the other, the entrances
+first: web chat, Rasa, action server, status API, workspace, workers (they finish, or leave their
+in-flight notifications pending for the next worker), Redis last (``launcher.processes.stop``). A
+component that ends by itself is reported by name and the others are stopped (exit status 1, so a
+service manager restarts the whole). Components run in their own session and get SIGTERM if the
+launcher dies, so none is left behind.
 
 Secrets: ACTION_SERVER_SECRET and WEBCHAT_SESSION_SECRET are generated for this run when they are not
 configured (then web chat sessions end when the assistant restarts), and reach the children through
@@ -29,6 +39,7 @@ from typing import List, Optional, Tuple
 from bot.settings import PROJECT_ROOT, SettingError, check_all, load_security_settings, load_settings
 from bot.runtime import write_credentials, write_endpoints
 from bot.training import ensure_model
+from launcher.processes import first_death, name_of, spawn, stop
 
 
 def wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
@@ -46,10 +57,12 @@ def wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
 
 
 def child_environment() -> dict:
-    """The environment of the processes we start: the project importable, and the libraries'
-    deprecation warnings (Rasa 3.6's dependencies print dozens) kept out of the operator's log."""
+    """The environment of the processes we start: the project importable, the libraries'
+    deprecation warnings (Rasa 3.6's dependencies print dozens) kept out of the operator's log, and
+    Rasa's usage telemetry off (it would send data out and prints a box at every start)."""
     return {
         "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
+        "RASA_TELEMETRY_ENABLED": "false",
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
@@ -85,16 +98,17 @@ def start_assistant(
     action_host = _local_address(security.action_host)
     endpoints_file = settings.data_dir / f"endpoints-{rasa_port}.yml"
     print(write_endpoints(settings, f"http://{action_host}:{action_port}/webhook", endpoints_file), flush=True)
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(action_port)],
+    actions = spawn(
+        "action server", [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env,
     )
-    rasa = subprocess.Popen(
+    rasa = spawn(
+        "Rasa server",
         [sys.executable, "-m", "bot.rasa_server", "--model", model, "--port", str(rasa_port),
          "--endpoints", str(endpoints_file), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
         cwd=PROJECT_ROOT, env=env,
     )
-    processes = [actions, rasa]
+    processes = [rasa, actions]  # the order they stop in: Rasa first, it calls the action server
     ready = wait_http(f"http://{action_host}:{action_port}/health", 120, actions) and wait_http(
         f"http://{_local_address(security.rasa_interface)}:{rasa_port}/", 300, rasa
     )
@@ -104,28 +118,17 @@ def start_assistant(
     return processes
 
 
-def stop(processes: List[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def start_admin(port: int) -> Tuple[Optional[subprocess.Popen], str]:
     """Start the officers' workspace (admin/) when Redis is configured; return it and one line to print."""
     settings = load_settings()
     if not settings.redis_url:
         return None, "  Officers' workspace: not started, it needs Redis (set REDIS_URL, e.g. redis://127.0.0.1:6379/0)"
     env = child_environment()
-    process = subprocess.Popen([sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
+    process = spawn("officers' workspace", [sys.executable, "-m", "admin", "--port", str(port)], cwd=PROJECT_ROOT, env=env)
     if not wait_http(f"http://127.0.0.1:{port}/health", 60, process):
         stop([process])
         return None, "  Officers' workspace: did not start; see the log above"
-    return process, f"  Officers' workspace: http://localhost:{port}/ (first account: python -m admin.create_user NAME)"
+    return process, f"  Officers' workspace: http://localhost:{port}/ (accounts: python -m admin.create_user NAME)"
 
 
 def load_status_port() -> int:
@@ -143,12 +146,13 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
     if not status.redis_url:
         return [], "  Application status API and notification workers: not started, they need Redis (set REDIS_URL)"
     env = child_environment()
-    api = subprocess.Popen([sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     workers = [
-        subprocess.Popen([sys.executable, "-m", "launcher.notification_worker", "--name", f"{socket.gethostname()}-worker-{n}"],
-                         cwd=PROJECT_ROOT, env=env)
+        spawn(f"notification worker {n}",
+              [sys.executable, "-m", "launcher.notification_worker", "--name", f"{socket.gethostname()}-worker-{n}"],
+              cwd=PROJECT_ROOT, env=env)
         for n in range(1, max(status.workers, 0) + 1)
     ]
+    api = spawn("status API", [sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     if not wait_http(f"http://127.0.0.1:{api_port}/health", 60, api):
         stop([api, *workers])
         return [], "  Application status API: did not start; see the log above"
@@ -157,18 +161,71 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
                              f"  Notification workers: {len(workers)} (python -m launcher.notification_worker)")
 
 
+class ComponentDied(Exception):
+    """A component ended while the others were running."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        super().__init__(f"{name_of(process)} stopped by itself (exit status {process.returncode})")
+
+
+async def watch(processes: List[subprocess.Popen], every: float = 0.5) -> None:
+    """Return never; raise ComponentDied as soon as one of ``processes`` has ended."""
+    while True:
+        died = first_death(processes)
+        if died is not None:
+            raise ComponentDied(died)
+        await asyncio.sleep(every)
+
+
+async def serve_until_stopped(web_port: int, rasa_url: str, processes: List[subprocess.Popen]) -> None:
+    from channels.webchat.server import serve_forever
+
+    await asyncio.gather(serve_forever(web_port, rasa_url), watch(processes))
+
+
+def provide_redis(data_dir: Path) -> Tuple[Optional[subprocess.Popen], str]:
+    """REDIS_URL when it is set; else a private Redis started for this run, its URL put into REDIS_URL
+    (the environment every component is started with). Returns the process (or None) and one line."""
+    configured = load_settings().redis_url
+    if configured:
+        return None, f"  Redis:        {redis_address(configured)} (REDIS_URL)"
+    from launcher.embedded_redis import start_embedded_redis
+    from launcher.processes import popen_options
+
+    process, url = start_embedded_redis(data_dir, popen_options())
+    process.component = "Redis"  # type: ignore[attr-defined]
+    os.environ["REDIS_URL"] = url
+    return process, (f"  Redis:        {redis_address(url)} (private to this run, data in {data_dir / 'redis'}; "
+                     "set REDIS_URL to use another)")
+
+
+def redis_address(url: str) -> str:
+    """host:port/db of a Redis URL, without its password."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return f"{parsed.hostname or '127.0.0.1'}:{parsed.port or 6379}{parsed.path or '/0'}"
+
+
 def main() -> int:
+    # SIGTERM (a service manager's stop) ends the run exactly as Ctrl-C does: every component stopped in order
+    # (SIGINT too: a shell starting us in the background would have left it ignored)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.default_int_handler)
     try:
         check_all()  # every setting, before anything starts: a bad value names its variable
     except SettingError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=5005, help="Rasa server (channels' webhooks)")
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000, help="web chat page")
-    parser.add_argument("--admin-port", type=int, default=8080, help="officers' workspace (needs REDIS_URL)")
-    parser.add_argument("--status-port", type=int, default=load_status_port(), help="status ingestion API (needs REDIS_URL)")
+    parser.add_argument("--admin-port", type=int, default=8080, help="officers' workspace")
+    parser.add_argument("--status-port", type=int, default=load_status_port(), help="status ingestion API")
+    parser.add_argument("--demo", action="store_true", default=load_settings().demo_application,
+                        help="add the sample application DEMO-2025-000001 (also DEMO_APPLICATION=true)")
     args = parser.parse_args()
 
     try:
@@ -177,32 +234,57 @@ def main() -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     os.environ.update(run_secrets())  # the same secrets for every process of this run
-    model = ensure_model()
-    settings = load_settings()
-    credentials = settings.data_dir / f"credentials-{args.port}.yml"
-    for line in write_credentials(settings, credentials):
-        print(line, flush=True)
-    processes = start_assistant(args.port, args.actions_port, str(model), credentials=credentials)
-    admin, admin_line = start_admin(args.admin_port)
-    processes += [admin] if admin else []
-    status_processes, status_line = start_status_services(args.status_port)
-    processes += status_processes
-    from channels.webchat.server import serve_forever
-
-    print(
-        f"\nThe assistant is ready.\n  Web chat:     http://localhost:{args.web_port}/\n"
-        f"  Rasa server:  http://localhost:{args.port}/ (channels' webhooks; HTTP API "
-        f"{'on, with its token' if security.api_enabled else 'off: set RASA_API_TOKEN to turn it on'})\n"
-        f"{admin_line}\n"
-        f"{status_line}\n"
-        "Press Ctrl-C to stop.",
-        flush=True,
-    )
+    redis: Optional[subprocess.Popen] = None
+    assistant: List[subprocess.Popen] = []
+    status_processes: List[subprocess.Popen] = []
+    admin: Optional[subprocess.Popen] = None
+    status = 0
     try:
-        asyncio.run(serve_forever(args.web_port, f"http://localhost:{args.port}"))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop(processes)
-    return 0
+        model = ensure_model()
+        settings = load_settings()
+        redis, redis_line = provide_redis(settings.data_dir)
+        settings = load_settings()
+        credentials = settings.data_dir / f"credentials-{args.port}.yml"
+        for line in write_credentials(settings, credentials):
+            print(line, flush=True)
+        status_processes, status_line = start_status_services(args.status_port)
+        extra: List[str] = []
+        if settings.redis_url:
+            from launcher.first_run import first_officer
 
+            extra += first_officer(settings.redis_url)
+        admin, admin_line = start_admin(args.admin_port)
+        if args.demo and settings.redis_url:
+            from bot.settings import load_status_settings
+            from launcher.first_run import demo_application
+
+            extra += demo_application(settings.redis_url, load_status_settings().key_prefix)
+        assistant = start_assistant(args.port, args.actions_port, str(model), credentials=credentials)
+        print(
+            f"\nThe assistant is ready.\n  Web chat:     http://localhost:{args.web_port}/\n"
+            f"  Rasa server:  http://localhost:{args.port}/ (channels' webhooks; HTTP API "
+            f"{'on, with its token' if security.api_enabled else 'off: set RASA_API_TOKEN to turn it on'})\n"
+            f"  Action server: http://127.0.0.1:{args.actions_port}/ (Rasa's only)\n"
+            f"{admin_line}\n{status_line}\n{redis_line}\n"
+            + "".join(line + "\n" for line in extra)
+            + "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        everything = [*assistant, *([admin] if admin else []), *status_processes, *([redis] if redis else [])]
+        asyncio.run(serve_until_stopped(args.web_port, f"http://localhost:{args.port}", everything))
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    except ComponentDied as died:
+        print(f"\n{died}: stopping the others.", file=sys.stderr, flush=True)
+        status = 1
+    except RuntimeError as error:
+        print(f"\n{error}", file=sys.stderr, flush=True)
+        status = 1
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the stopping short
+            signal.signal(sig, signal.SIG_IGN)
+        api, workers = status_processes[:1], status_processes[1:]
+        stop([*assistant, *api, admin, *workers, redis])  # entrances first, Redis last
+    if status == 0:
+        print("Stopped.", flush=True)
+    return status

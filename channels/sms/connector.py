@@ -30,6 +30,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Ou
 
 from bot.privacy import mask, mask_phone
 from channels.common import (
+    deliver,
     Background,
     Rejected,
     decode_utf8,
@@ -204,7 +205,7 @@ class SmsInput(InputChannel):
         logger.info("sms: message from %s (%d characters)", mask_phone(phone), len(message))
         logger.debug("sms: %s says %s", mask_phone(phone), mask(message)[:200])
         collector = SmsCollector()
-        await on_new_message(UserMessage(message, collector, sender, input_channel=self.name()))
+        await deliver(on_new_message, UserMessage(message, collector, sender, input_channel=self.name()))
         parts, payloads = reply_parts(collector.messages)
         if payloads or options:
             await self.store.set_options(sender, payloads)

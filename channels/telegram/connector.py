@@ -27,6 +27,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.privacy import mask
 from channels.common import (
+    deliver,
     Background,
     Rejected,
     decode_utf8,
@@ -175,9 +176,8 @@ class TelegramInput(InputChannel):
         sender = conversation_id(TELEGRAM, chat)
         logger.info("telegram: message from %s (%d characters)", mask(sender), len(text))
         logger.debug("telegram: %s says %s", mask(sender), mask(text)[:200])
-        await on_new_message(
-            UserMessage(text, output, sender, input_channel=self.name(), metadata={"update_id": update.update_id})
-        )
+        metadata = {"update_id": update.update_id}
+        await deliver(on_new_message, UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
 
     @staticmethod
     def _button_title(query: Any) -> Optional[str]:

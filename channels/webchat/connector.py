@@ -6,7 +6,9 @@ Routes (under ``/webhooks/webchat/``):
 * ``POST /session`` — a new conversation: ``{"token": "<signed session token>"}`` (201). The
   conversation id ``webchat:<random>`` is chosen here, never by the client (``channels.webchat.session``).
 * ``POST /webhook`` — ``{"message": "..."}`` with ``Authorization: Bearer <token>``; answers 200 with
-  the assistant's replies as a list (``{"recipient_id", "text", "buttons"?}``), like the REST channel did.
+  the assistant's replies as a list (``{"recipient_id", "text", "buttons"?}``), like the REST channel did;
+  while Redis is down the message is tried again for up to ``WEBCHAT_OUTAGE_WAIT`` seconds, then the
+  reply is the channel's "try again in a few minutes" (``channels.common.deliver``).
 
 Checks, in order, each refusal one WARNING log line and a JSON ``{"ok": false, "error": ...}``: body
 over 64 KB 413; not UTF-8, not JSON, not an object 400; a ``sender`` field 400 (the conversation id
@@ -26,7 +28,10 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
-from channels.common import Rejected, decode_utf8, json_object, raw_body, require_credentials, text_field, webhook_blueprint
+from channels.common import (
+    WEBCHAT_OUTAGE_WAIT, Rejected, decode_utf8, deliver, json_object, raw_body, require_credentials, text_field,
+    webhook_blueprint,
+)
 from channels.webchat import session
 
 logger = logging.getLogger(__name__)
@@ -84,7 +89,7 @@ class WebChatInput(InputChannel):
             except Rejected as rejected:
                 return rejected.response(CHANNEL)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=CHANNEL))
+            await deliver(on_new_message, UserMessage(text, collector, sender, input_channel=CHANNEL), wait=WEBCHAT_OUTAGE_WAIT)
             return response.json(collector.messages)
 
         return hook

@@ -29,6 +29,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Ou
 
 from bot.privacy import mask
 from channels.common import (
+    deliver,
     Background,
     Rejected,
     decode_utf8,
@@ -219,7 +220,7 @@ class ZaloInput(InputChannel):
             text, output = UNSUBSCRIBE_MESSAGE, CollectingOutputChannel()
         logger.info("zalo: %s from %s (%d characters)", name, mask(sender), len(text))
         logger.debug("zalo: %s says %s", mask(sender), mask(text)[:200])
-        await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
+        await deliver(on_new_message, UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = webhook_blueprint("zalo")
