@@ -35,7 +35,7 @@ LAYERS: List[Tuple[str, ...]] = [
     # 4. the Rasa NLU components (they use the answer path's understanding)
     ("bot.nlu",),
     # 5. the Rasa processes and their generated files, the model
-    ("bot.runtime", "bot.training", "bot.rasa_server", "bot.action_server"),
+    ("bot.runtime", "bot.training", "bot.rasa_patches", "bot.rasa_server", "bot.action_server"),
     # 6. conversational forms
     ("forms",),
     # 7. messaging channels: connectors, provider clients, the web chat page (which serves the forms)
