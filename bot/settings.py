@@ -120,6 +120,9 @@ class Settings:
     admin_host: str = "127.0.0.1"  # ADMIN_HOST: the officers' workspace (python -m admin)
     admin_port: int = 8080  # ADMIN_PORT
     log_level: str = "INFO"  # LOG_LEVEL of the processes we start ourselves (workers)
+    # RASA_WORKERS: Rasa server processes (Sanic workers) sharing the port; several only with Redis
+    # (the lock store bot/lock_store.py makes that safe). Default: one per core, at most 4.
+    rasa_workers: int = 1
 
 
 def load_settings() -> Settings:
@@ -138,7 +141,15 @@ def load_settings() -> Settings:
         admin_host=(os.environ.get("ADMIN_HOST") or "127.0.0.1").strip(),
         admin_port=_int("ADMIN_PORT", 8080),
         log_level=_log_level(),
+        rasa_workers=_rasa_workers(),
     )
+
+
+def _rasa_workers() -> int:
+    workers = _int("RASA_WORKERS", min(os.cpu_count() or 1, 4))
+    if workers < 1:
+        raise SettingError(f"RASA_WORKERS must be at least 1 (it is {workers})")
+    return workers
 
 
 def _log_level() -> str:

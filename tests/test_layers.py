@@ -32,10 +32,10 @@ LAYERS: List[Tuple[str, ...]] = [
     ("bot.knowledge", "bot.consent", "bot.unanswered", "bot.analytics", "bot.tracker_store", "bot.lock_store"),
     # 3. the answer path
     ("bot.answering",),
-    # 4. the Rasa NLU components (they use the answer path's understanding)
-    ("bot.nlu",),
+    # 4. the Rasa NLU components (they use the answer path's understanding); patches to Rasa itself
+    ("bot.nlu", "bot.rasa_patches"),
     # 5. the Rasa processes and their generated files, the model
-    ("bot.runtime", "bot.training", "bot.rasa_patches", "bot.rasa_server", "bot.action_server"),
+    ("bot.runtime", "bot.training", "bot.rasa_server", "bot.action_server"),
     # 6. conversational forms
     ("forms",),
     # 7. messaging channels: connectors, provider clients, the web chat page (which serves the forms)
