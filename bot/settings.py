@@ -120,6 +120,9 @@ class Settings:
     admin_host: str = "127.0.0.1"  # ADMIN_HOST: the officers' workspace (python -m admin)
     admin_port: int = 8080  # ADMIN_PORT
     log_level: str = "INFO"  # LOG_LEVEL of the processes we start ourselves (workers)
+    webchat_host: str = "127.0.0.1"  # WEBCHAT_HOST: the web chat page served alone (python -m channels.webchat.server)
+    webchat_port: int = 8000  # WEBCHAT_PORT
+    webchat_rasa_url: str = "http://127.0.0.1:5005"  # WEBCHAT_RASA_URL: the Rasa server the page forwards to
 
 
 def load_settings() -> Settings:
@@ -138,6 +141,9 @@ def load_settings() -> Settings:
         admin_host=(os.environ.get("ADMIN_HOST") or "127.0.0.1").strip(),
         admin_port=_int("ADMIN_PORT", 8080),
         log_level=_log_level(),
+        webchat_host=(os.environ.get("WEBCHAT_HOST") or "127.0.0.1").strip(),
+        webchat_port=_int("WEBCHAT_PORT", 8000),
+        webchat_rasa_url=(os.environ.get("WEBCHAT_RASA_URL") or "http://127.0.0.1:5005").strip().rstrip("/"),
     )
 
 
@@ -173,6 +179,8 @@ class StatusSettings:
     send_timeout: float           # NOTIFY_SEND_TIMEOUT seconds per provider call
     channel_rates: dict           # NOTIFY_RATE_<CHANNEL>: messages per second per channel (all workers)
     recipient_rates: dict         # NOTIFY_RECIPIENT_RATE_<CHANNEL>: messages per second per recipient
+    metrics_host: str = "127.0.0.1"  # NOTIFY_METRICS_HOST: where a worker serves /metrics and its health routes
+    metrics_port: int = 0            # NOTIFY_METRICS_PORT: 0 (default) = not served (one port per worker)
 
 
 def _pairs(raw: str) -> dict:
@@ -204,6 +212,8 @@ def load_status_settings() -> StatusSettings:
         send_timeout=_float("NOTIFY_SEND_TIMEOUT", 10.0),
         channel_rates={c: _float(f"NOTIFY_RATE_{c.upper()}", d) for c, d in zip(channels, (30.0, 20.0, 10.0))},
         recipient_rates={c: _float(f"NOTIFY_RECIPIENT_RATE_{c.upper()}", d) for c, d in zip(channels, (1.0, 1.0, 0.2))},
+        metrics_host=(os.environ.get("NOTIFY_METRICS_HOST") or "127.0.0.1").strip(),
+        metrics_port=_int("NOTIFY_METRICS_PORT", 0),
     )
 
 

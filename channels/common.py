@@ -1,6 +1,12 @@
 """What every webhook connector does the same way: refuse oversized, non-UTF-8 or malformed bodies
 with a 4xx and one log line, acknowledge fast and handle the message in the background (providers
 retry a webhook that is slow to answer), and retry a provider call that failed for a passing reason.
+
+Metrics (``core.metrics``): ``measured(channel, on_new_message)`` wraps the handler Rasa gives a
+connector's blueprint, so every message handed to the assistant counts one turn
+(``assistant_turns_total{channel,outcome}``, outcome ``handled`` or ``failed``) and its time
+(``assistant_turn_seconds{channel}``: understanding, dialogue and the replies through the output
+channel); ``Rejected.response`` counts each refusal (``assistant_webhook_rejections_total``).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ import asyncio
 import hmac
 import json
 import logging
+import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
 
 from sanic import Blueprint, response
@@ -16,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.errors import ProviderError
+from core.metrics import TURN_SECONDS, TURNS, WEBHOOK_REJECTIONS, channel_label, status_label
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +49,24 @@ def webhook_blueprint(channel: str) -> Blueprint:
     return hook
 
 
+def measured(channel: str, on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+    """``on_new_message`` (Rasa's handler) counting turns and their time for ``channel``."""
+    label = channel_label(channel)
+
+    async def handle(message: Any) -> Any:
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            result = await on_new_message(message)
+            outcome = "handled"
+            return result
+        finally:
+            TURNS.labels(label, outcome).inc()
+            TURN_SECONDS.labels(label).observe(time.perf_counter() - started)
+
+    return handle
+
+
 class Rejected(Exception):
     """A webhook request refused before it reaches the assistant."""
 
@@ -51,6 +77,7 @@ class Rejected(Exception):
 
     def response(self, channel: str) -> HTTPResponse:
         logger.warning("%s webhook: rejected (%d): %s", channel, self.status, self.reason)
+        WEBHOOK_REJECTIONS.labels(channel_label(channel), status_label(self.status)).inc()
         return response.json({"ok": False, "error": self.reason}, status=self.status)
 
 

@@ -22,6 +22,14 @@ provider never holds up the others):
   honoured); after ``max_attempts`` failures, or at once for an error that retrying cannot fix, the
   notification goes to the dead-letter stream ``notif:dead`` with the last error, for operators
   (``python -m notifications.deadletter``).
+
+Metrics (``core.metrics``): each worker counts its provider calls, deliveries (and the time from the
+status change to the delivery), retries and dead letters per channel; with ``metrics_port`` set
+(``NOTIFY_METRICS_PORT``) ``run_worker`` serves them on a small HTTP server (``core.ops_http``:
+``/metrics``, ``/health/live``, ``/health/ready`` = Redis answers), where a scrape also reads the
+queue from Redis: entries per channel stream (``notifications_queue_depth``), those taken and not yet
+acknowledged (``notifications_in_flight``) and the dead-letter stream's length. A port already in use
+is logged and the worker delivers without it.
 """
 
 from __future__ import annotations
@@ -40,9 +48,16 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from aiohttp import web
+
 from bot.privacy import mask
 from bot.settings import StatusSettings
 from channels.errors import ProviderError
+from core.metrics import (
+    NOTIFY_ATTEMPTS, NOTIFY_DEAD, NOTIFY_DEAD_DEPTH, NOTIFY_DELIVERED, NOTIFY_DELIVERY_SECONDS, NOTIFY_IN_FLIGHT, NOTIFY_QUEUE,
+    NOTIFY_RETRIES, channel_label,
+)
+from core.ops_http import add_ops_routes, count_requests, redis_check
 from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Senders, build_senders
@@ -68,6 +83,8 @@ class WorkerConfig:
     recipient_rates: Optional[Dict[str, float]] = None
     channel_burst: int = 1
     block_ms: int = 1000
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0  # 0: no metrics server
 
     @classmethod
     def from_settings(cls, settings: StatusSettings) -> "WorkerConfig":
@@ -76,6 +93,7 @@ class WorkerConfig:
             backoff_base=settings.backoff_base, backoff_max=settings.backoff_max, claim_idle=settings.claim_idle,
             send_timeout=settings.send_timeout, channel_rates=dict(settings.channel_rates),
             recipient_rates=dict(settings.recipient_rates),
+            metrics_host=settings.metrics_host, metrics_port=settings.metrics_port,
         )
 
 
@@ -291,6 +309,7 @@ class Worker:
             await asyncio.sleep(await self.limiter.reserve(channel, rates.get(channel, 0), self.config.channel_burst))
             try:
                 await self.redis.hincrby(self.prefix + STATS_KEY, f"{channel}:attempts", 1)
+                NOTIFY_ATTEMPTS.labels(channel_label(channel)).inc()
                 await asyncio.wait_for(send(recipient, text, key), self.config.send_timeout + 1)
             except (ProviderError, asyncio.TimeoutError) as error:
                 if isinstance(error, asyncio.TimeoutError):
@@ -303,6 +322,7 @@ class Worker:
                     await self._dead(stream, sid, data, f"{error.status}: {error.message}", attempts)
                     return
                 delay = backoff(attempts, self.config.backoff_base, self.config.backoff_max, error.retry_after)
+                NOTIFY_RETRIES.labels(channel_label(channel)).inc()
                 logger.info("notification %s to %s on %s failed (%s, attempt %d); retry in %.1fs",
                             sid, mask(recipient), channel, error.status, attempts, delay)
                 await asyncio.sleep(delay)
@@ -311,6 +331,10 @@ class Worker:
             await self.redis.set(done_key, json.dumps({"created": int(data.get(CREATED_MS, 0)), "delivered": now_ms,
                                                        "worker": self.name, "id": sid}), ex=DONE_TTL_SECONDS)
             await self._finish(stream, sid, key, f"{channel}:delivered")
+            NOTIFY_DELIVERED.labels(channel_label(channel)).inc()
+            created_ms = int(data.get(CREATED_MS, 0) or 0)
+            if created_ms:
+                NOTIFY_DELIVERY_SECONDS.labels(channel_label(channel)).observe(max(now_ms - created_ms, 0) / 1000)
             return
 
     async def _drop_subscriber(self, channel: str, recipient: str) -> None:
@@ -323,6 +347,48 @@ class Worker:
         dead = {**data, "error": error[:500], "attempts": str(attempts), "stream_id": sid, "worker": self.name,
                 "failed_ms": str(int(time.time() * 1000))}
         await self._finish(stream, sid, data[KEY], f"{data.get(CHANNEL)}:dead", dead)
+        NOTIFY_DEAD.labels(channel_label(data.get(CHANNEL))).inc()
+
+
+async def read_queue_depths(redis: Redis, prefix: str = "", channels: Iterable[str] = CHANNELS) -> None:
+    """Set the queue gauges from Redis: each channel stream's length and pending count, the dead letters'."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for channel in channels:
+            pipe.xlen(stream_key(channel, prefix))
+            pipe.xpending(stream_key(channel, prefix), GROUP)
+        pipe.xlen(prefix + DEAD_LETTER_KEY)
+        replies = await pipe.execute(raise_on_error=False)
+    for index, channel in enumerate(channels):
+        length, pending = replies[2 * index], replies[2 * index + 1]
+        NOTIFY_QUEUE.labels(channel_label(channel)).set(length if isinstance(length, int) else 0)
+        NOTIFY_IN_FLIGHT.labels(channel_label(channel)).set(pending.get("pending", 0) if isinstance(pending, dict) else 0)
+    dead = replies[-1]
+    NOTIFY_DEAD_DEPTH.set(dead if isinstance(dead, int) else 0)
+
+
+async def start_metrics_server(redis: Redis, config: WorkerConfig, prefix: str, channels: Iterable[str]) -> Optional[web.AppRunner]:
+    """The worker's /metrics and health routes on ``config.metrics_port``; None when off or the port is taken."""
+    if not config.metrics_port:
+        return None
+    channels = list(channels)
+    app = web.Application(middlewares=[count_requests("notification_worker")])
+
+    async def refresh() -> None:
+        try:
+            await read_queue_depths(redis, prefix, channels)
+        except (RedisConnectionError, RedisTimeoutError) as error:  # the counters are still served
+            logger.warning("queue depths not read, Redis unavailable (%s)", type(error).__name__)
+
+    add_ops_routes(app, {"redis": redis_check(redis)}, before_scrape=refresh)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, config.metrics_host, config.metrics_port).start()
+    except OSError as error:
+        logger.error("metrics not served: cannot listen on %s:%d (%s)", config.metrics_host, config.metrics_port, error)
+        await runner.cleanup()
+        return None
+    return runner
 
 
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
@@ -336,10 +402,14 @@ async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: st
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
     configured = ", ".join(sorted(senders.senders)) or "none"
-    print(f"Notification worker {name}: channels configured: {configured}", flush=True)
+    metrics = await start_metrics_server(redis, config, prefix, worker.channels)
+    served = f"; metrics on http://{config.metrics_host}:{config.metrics_port}/metrics" if metrics else ""
+    print(f"Notification worker {name}: channels configured: {configured}{served}", flush=True)
     try:
         await worker.run()
     finally:
+        if metrics is not None:
+            await metrics.cleanup()
         await senders.close()
         await redis.close()
 
