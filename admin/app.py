@@ -5,6 +5,7 @@ CSRF, in that order), the templates and their filters, the application's keys (`
 one route table per area (``admin.routes``):
 
   session          /login, /logout, /health, /favicon.ico
+  operators        /metrics, /health/live, /health/ready (core.ops_http: Redis answers PING)
   dashboard        /, /audit
   publishing       /changes, /publish, /history…
   excel            /export…, /import…
@@ -13,7 +14,7 @@ one route table per area (``admin.routes``):
   personal_data    /personal-data…
   static           /static/
 
-Every page needs a login except /login, /static/, /health and /favicon.ico; every POST carries the
+Every page needs a login except /login, /static/, /health, /favicon.ico and the operators' routes; every POST carries the
 session's CSRF token (``_csrf`` form field or ``X-CSRF-Token`` header); publishing, rollback and
 personal data need the reviewer role.
 """
@@ -35,6 +36,7 @@ from admin.knowledge_store import ThreadedKnowledgeStore
 from admin.middleware import MIDDLEWARES
 from admin.pages import ASYNC_REDIS, INBOX_GROUPS, KIND_NAMES, KNOWLEDGE_DIR, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
 from admin.routes import dashboard, editing, excel, inbox, notifications, personal_data, publishing, session
+from core.ops_http import add_ops_routes, count_requests
 
 HERE = Path(__file__).resolve().parent
 TABLES = (session.routes, dashboard.routes, publishing.routes, excel.routes, inbox.routes, editing.routes, personal_data.routes,
@@ -72,7 +74,12 @@ def make_app(client: Any, knowledge_dir: Path, secure_cookie: bool = False, trus
     ``cleanup_ctx``, with the knowledge store on it); ``secure_cookie``: cookies marked Secure
     (ADMIN_COOKIE_SECURE; only http:// development turns it off); ``trusted_proxies``: ip_network
     objects whose X-Forwarded-For is believed (ADMIN_TRUSTED_PROXIES)."""
-    app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST)
+    app = web.Application(middlewares=[count_requests("admin"), *MIDDLEWARES], client_max_size=MAX_REQUEST)
+
+    async def redis_answers() -> bool:
+        return bool(await app[ASYNC_REDIS].ping())
+
+    add_ops_routes(app, {"redis": redis_answers})
     app[REDIS] = client
     app[KNOWLEDGE_DIR] = knowledge_dir
     app[STORE] = ThreadedKnowledgeStore(client, knowledge_dir)

@@ -24,12 +24,13 @@ from aiohttp import web
 
 from admin import async_sessions, auth
 from admin.pages import SECURE_COOKIE, TRUSTED_PROXIES, async_redis_of, redirect, render
+from core.ops_http import OPS_PATHS
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LOGIN_COOKIE = "tldvc_admin_login"
-PUBLIC = ("/login", "/static/", "/health", "/favicon.ico")
+PUBLIC = ("/login", "/static/", "/health", "/favicon.ico", *OPS_PATHS)  # OPS_PATHS: /metrics, /health/live, /health/ready
 
 
 def client_address(remote: Optional[str], forwarded_for: Optional[str], trusted: Tuple[Any, ...]) -> str:

@@ -16,6 +16,10 @@ an expired timestamp; 413 for a body over 1 MB; 503 when no secret is configured
 The same server takes the providers' delivery receipts (``notifications.receipts``:
 ``/notifications/receipts/sms`` and ``/notifications/receipts/zalo``), so that a failed delivery
 falls back through the status store's consent (``StatusStore.fallback_targets``).
+
+``GET /health`` answers 200 when Redis answers. Operators' routes (``core.ops_http``): ``GET /metrics``
+(``status_events_total{result}``, ``status_push_rejections_total{status}``, requests by status class),
+``GET /health/live`` and ``GET /health/ready`` (Redis answers ``PING``, else 503).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from applications.templates import registry
 from bot.settings import load_channel_settings, load_status_settings
 from notifications.receipts import receipt_routes
 from notifications.tracking import Tracking
+from core.metrics import STATUS_EVENTS, STATUS_REJECTIONS, STATUS_RESULTS, one_of, status_label
+from core.ops_http import add_ops_routes, count_requests, redis_check
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +60,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def _error(status: int, message: str, details: List[str] = None) -> web.Response:
+    STATUS_REJECTIONS.labels(status_label(status)).inc()
     body: Dict[str, Any] = {"error": message}
     if details:
         body["details"] = details
@@ -97,13 +104,16 @@ def make_app(store: StatusStore, secret: str, max_skew: int = 300, receipts: Opt
             logger.info("status events refused: %d errors (first: %s)", len(details), details[0])
             return _error(400, "invalid event(s); nothing was applied", details)
         results = [{"event_id": event.event_id, "result": await store.apply(event)} for event in parsed]
+        for result in results:
+            STATUS_EVENTS.labels(one_of(result["result"], STATUS_RESULTS)).inc()
         return web.json_response({"results": results})
 
     async def health(request: web.Request) -> web.Response:
         await store.redis.ping()
         return web.json_response({"status": "ok"})
 
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[count_requests("status_api")])
+    add_ops_routes(app, {"redis": redis_check(store.redis)})
     app[STORE] = store
     app.router.add_post("/api/status-events", events)
     app.router.add_get("/health", health)

@@ -1,7 +1,9 @@
 """``python -m bot.action_server --port 5055``: rasa_sdk's action server with a shared secret.
 
-rasa_sdk's app (``rasa_sdk.endpoint.create_app("actions")``, no CORS) wrapped with one check that
-runs before every route but ``GET /health``: the request must carry ``X-Action-Secret`` equal to
+rasa_sdk's app (``rasa_sdk.endpoint.create_app("actions")``, no CORS) with the operator routes
+(``core.ops_sanic``: ``GET /metrics`` with the questions answered and recorded for officers,
+``/health/live``, ``/health/ready``: Redis answers when REDIS_URL is set), wrapped with one check that
+runs before every route but ``GET /health`` and those three: the request must carry ``X-Action-Secret`` equal to
 ``ACTION_SERVER_SECRET`` (compared in constant time); missing or different: 401
 ``{"error": "unauthorized"}`` and one WARNING log line, before the body is read. Rasa sends the
 header with every action call (``action_endpoint.headers`` in the endpoints file that
@@ -24,13 +26,14 @@ from typing import Optional
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.settings import SettingError, load_security_settings
+from bot.settings import SettingError, load_security_settings, load_settings
 from core.library_warnings import quiet_library_warnings
+from core.ops_sanic import OPS_PATHS, ops_blueprint
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Action-Secret"
-OPEN_PATHS = ("/health",)
+OPEN_PATHS = ("/health", *OPS_PATHS)
 
 
 def protect(app: Sanic, secret: str) -> Sanic:
@@ -58,7 +61,9 @@ def protect(app: Sanic, secret: str) -> Sanic:
 def create_app(secret: str, actions: str = "actions") -> Sanic:
     from rasa_sdk.endpoint import create_app as sdk_app
 
-    return protect(sdk_app(actions, cors_origins=None), secret)
+    app = sdk_app(actions, cors_origins=None)
+    app.blueprint(ops_blueprint("ops_routes", load_settings().redis_url))
+    return protect(app, secret)
 
 
 def main(argv=None) -> int:

@@ -8,6 +8,10 @@ HyperLogLog, fed with a salted hash of the sender id, never the id itself.
 Keys: ``stats:<YYYY-MM-DD>`` (hash: ``questions``, ``questions|<channel>``, ``fallbacks``,
 ``fallbacks|<channel>``, ``procedure|<id>``), ``stats:<day>:conv`` and ``stats:<day>:conv|<channel>``
 (HyperLogLog). Kept for ``KEEP_DAYS``.
+
+Each counted question is also a Prometheus sample of this process (``core.metrics``:
+``assistant_questions_total{channel,outcome}``, outcome ``answered`` or ``fallback``), counted even
+when Redis is down.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 import redis
 
 from bot.settings import load_settings
+from core.metrics import QUESTIONS, channel_label
 from core.redis_clients import cached_client
 
 logger = logging.getLogger(__name__)
@@ -92,6 +97,7 @@ def count(dispatcher: Any, tracker: Any, events: Any) -> None:
     """Count the question just answered (what ``dispatcher`` said, the ``events`` returned); never raises."""
     try:
         outcome = _outcome(dispatcher, events)
+        QUESTIONS.labels(channel_label(tracker.get_latest_input_channel()), "fallback" if outcome["fallback"] else "answered").inc()
         record(tracker.sender_id, tracker.get_latest_input_channel(), outcome["procedure"], outcome["fallback"])
     except Exception:  # statistics must never break a conversation; a bug is logged with its traceback
         logger.exception("analytics not recorded")

@@ -1,8 +1,9 @@
 """Rasa endpoints for the current settings: the action server, called with its shared secret
 (``X-Action-Secret: ${ACTION_SERVER_SECRET}``), Redis tracker and lock stores when REDIS_URL is set,
 in memory otherwise (the embedded default for a first run); and Rasa credentials: the web chat channel
-(``channels.webchat``, server-issued session tokens; Rasa's open REST channel is not enabled) plus each
-messaging channel (channels/) whose environment variables are all set. Secrets are written as
+(``channels.webchat``, server-issued session tokens; Rasa's open REST channel is not enabled), the
+operator routes (``channels.ops``: /metrics, /health/live, /health/ready) and each messaging channel
+(channels/) whose environment variables are all set. Secrets are written as
 ``${VARIABLE}`` (Rasa expands them when it reads the files), so no generated file holds one."""
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ CONNECTORS = {
 
 
 WEBCHAT_CONNECTOR = "channels.webchat.connector.WebChatInput"
+# not a messaging channel: the Rasa server's /metrics, /health/live and /health/ready (channels/ops.py)
+OPS_CHANNEL = "channels.ops.OpsInput"
 
 
 def webchat_credentials() -> Dict[str, Any]:
@@ -157,6 +160,7 @@ def channel_credentials(settings: Settings) -> Tuple[Dict[str, Any], List[str]]:
                 entry["twilio_webhook_url"] = channels.sms_twilio_webhook_url
         config[CONNECTORS[name]] = entry
         lines.append(f"Channel {name}: enabled at /webhooks/{name}/")
+    config[OPS_CHANNEL] = None
     return config, lines
 
 
@@ -170,3 +174,27 @@ def write_credentials(settings: Settings, path: Path) -> List[str]:
     for line in lines:
         logger.info(line)
     return lines
+
+
+def main(argv: Any = None) -> int:
+    """``python -m bot.runtime --action-url URL --endpoints FILE --credentials FILE``: write both files
+    from the environment and print where conversations live and which channels are on (a container
+    runs this before ``python -m bot.rasa_server``; the launcher calls the functions itself)."""
+    import argparse
+
+    from bot.settings import load_settings
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--action-url", required=True, help="e.g. http://actions:5055/webhook")
+    parser.add_argument("--endpoints", required=True, type=Path)
+    parser.add_argument("--credentials", required=True, type=Path)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    print(write_endpoints(settings, args.action_url, args.endpoints), flush=True)
+    for line in write_credentials(settings, args.credentials):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

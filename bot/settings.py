@@ -131,6 +131,9 @@ class Settings:
     # RASA_WORKERS: Rasa server processes (Sanic workers) sharing the port; several only with Redis
     # (the lock store bot/lock_store.py makes that safe). Default: one per core, at most 4.
     rasa_workers: int = 1
+    webchat_host: str = "127.0.0.1"  # WEBCHAT_HOST: the web chat page served alone (python -m channels.webchat.server)
+    webchat_port: int = 8000  # WEBCHAT_PORT
+    webchat_rasa_url: str = "http://127.0.0.1:5005"  # WEBCHAT_RASA_URL: the Rasa server the page forwards to
 
 
 def load_settings() -> Settings:
@@ -152,6 +155,9 @@ def load_settings() -> Settings:
         demo_application=_boolean(os.environ, "DEMO_APPLICATION", False),
         redis_outage_wait_seconds=_float("REDIS_OUTAGE_WAIT_SECONDS", 120.0),
         rasa_workers=_rasa_workers(),
+        webchat_host=(os.environ.get("WEBCHAT_HOST") or "127.0.0.1").strip(),
+        webchat_port=_int("WEBCHAT_PORT", 8000),
+        webchat_rasa_url=(os.environ.get("WEBCHAT_RASA_URL") or "http://127.0.0.1:5005").strip().rstrip("/"),
     )
 
 
@@ -201,6 +207,8 @@ class StatusSettings:
     receipt_secret: str = ""      # NOTIFY_RECEIPT_SECRET: HMAC key of the SMS gateway's delivery reports
     zalo_templates_file: str = ""  # ZALO_TEMPLATES_FILE: the operator's Zalo template registry (default: the packaged one)
     overdue_grace_hours: float = 24.0  # STATUS_OVERDUE_GRACE_HOURS: after the appointment, before an operator alert
+    metrics_host: str = "127.0.0.1"  # NOTIFY_METRICS_HOST: where a worker serves /metrics and its health routes
+    metrics_port: int = 0            # NOTIFY_METRICS_PORT: 0 (default) = not served (one port per worker)
 
 
 def _pairs(raw: str) -> dict:
@@ -239,6 +247,8 @@ def load_status_settings() -> StatusSettings:
         receipt_secret=os.environ.get("NOTIFY_RECEIPT_SECRET", ""),
         zalo_templates_file=os.environ.get("ZALO_TEMPLATES_FILE", ""),
         overdue_grace_hours=_float("STATUS_OVERDUE_GRACE_HOURS", 24.0),
+        metrics_host=(os.environ.get("NOTIFY_METRICS_HOST") or "127.0.0.1").strip(),
+        metrics_port=_int("NOTIFY_METRICS_PORT", 0),
     )
 
 

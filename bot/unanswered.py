@@ -7,6 +7,7 @@ Retention (``UNANSWERED_RETENTION_DAYS``): each write drops the records older th
 list's old end (and from the file) and sets the list's EXPIRE to the same time, so an idle list goes
 too; reads skip anything older. ``erase_questions`` removes the records of given questions (a
 citizen's erasure request: the records carry no sender id, so they are matched by masked text).
+Each record also counts ``assistant_unanswered_total{channel}`` (``core.metrics``) in this process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import redis
 
 from bot.privacy import mask
 from bot.settings import load_privacy_settings, load_settings
+from core.metrics import UNANSWERED as UNANSWERED_METRIC
+from core.metrics import channel_label
 from core.redis_clients import cached_client
 from core.redis_keys import UNANSWERED
 
@@ -102,6 +105,7 @@ def record_unanswered(
     question: str, reason: str, channel: Optional[str] = None, detail: Optional[Dict[str, Any]] = None
 ) -> None:
     """Keep the question for officers; never raises (a lost record must not break a conversation)."""
+    UNANSWERED_METRIC.labels(channel_label(channel)).inc()
     entry = json.dumps(_record(question, reason, channel, detail), ensure_ascii=False)
     settings = load_settings()
     try:

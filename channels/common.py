@@ -12,6 +12,12 @@ GSM-7 like every SMS reply), never silence. One WARNING line when a message is k
 it is answered late, one ERROR line when the citizen is told to try again. Chat channels wait
 ``REDIS_OUTAGE_WAIT_SECONDS`` (their webhook was acknowledged already); the web chat, whose request is
 open, waits ``WEBCHAT_OUTAGE_WAIT`` seconds at most.
+
+Metrics (``core.metrics``): ``measured(channel, on_new_message)`` wraps the handler Rasa gives a
+connector's blueprint, so every message handed to the assistant counts one turn
+(``assistant_turns_total{channel,outcome}``, outcome ``handled`` or ``failed``) and its time
+(``assistant_turn_seconds{channel}``: understanding, dialogue and the replies through the output
+channel); ``Rejected.response`` counts each refusal (``assistant_webhook_rejections_total``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from sanic.response import HTTPResponse
 
 from bot.privacy import mask
 from channels.errors import ProviderError
+from core.metrics import TURN_SECONDS, TURNS, WEBHOOK_REJECTIONS, channel_label, status_label
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +66,24 @@ def webhook_blueprint(channel: str) -> Blueprint:
     return hook
 
 
+def measured(channel: str, on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+    """``on_new_message`` (Rasa's handler) counting turns and their time for ``channel``."""
+    label = channel_label(channel)
+
+    async def handle(message: Any) -> Any:
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            result = await on_new_message(message)
+            outcome = "handled"
+            return result
+        finally:
+            TURNS.labels(label, outcome).inc()
+            TURN_SECONDS.labels(label).observe(time.perf_counter() - started)
+
+    return handle
+
+
 class Rejected(Exception):
     """A webhook request refused before it reaches the assistant."""
 
@@ -69,6 +94,7 @@ class Rejected(Exception):
 
     def response(self, channel: str) -> HTTPResponse:
         logger.warning("%s webhook: rejected (%d): %s", channel, self.status, self.reason)
+        WEBHOOK_REJECTIONS.labels(channel_label(channel), status_label(self.status)).inc()
         return response.json({"ok": False, "error": self.reason}, status=self.status)
 
 

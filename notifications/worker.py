@@ -33,6 +33,14 @@ provider never holds up the others):
   application's notification history and a daily count;
 * quiet hours: on ``quiet_channels`` nothing is sent between ``quiet_hours`` (Vietnam time); such a
   notification waits in ``notif:later`` and goes back on its stream when they end.
+
+Metrics (``core.metrics``): each worker counts its provider calls, deliveries (and the time from the
+status change to the delivery), retries and dead letters per channel; with ``metrics_port`` set
+(``NOTIFY_METRICS_PORT``) ``run_worker`` serves them on a small HTTP server (``core.ops_http``:
+``/metrics``, ``/health/live``, ``/health/ready`` = Redis answers), where a scrape also reads the
+queue from Redis: entries per channel stream (``notifications_queue_depth``), those taken and not yet
+acknowledged (``notifications_in_flight``) and the dead-letter stream's length. A port already in use
+is logged and the worker delivers without it.
 """
 
 from __future__ import annotations
@@ -52,11 +60,18 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from aiohttp import web
+
 from bot.privacy import mask
 from bot.settings import StatusSettings
 from channels.errors import ProviderError
 from notifications.fallback import VIA, fall_back
 from notifications.message import as_notice
+from core.metrics import (
+    NOTIFY_ATTEMPTS, NOTIFY_DEAD, NOTIFY_DEAD_DEPTH, NOTIFY_DELIVERED, NOTIFY_DELIVERY_SECONDS, NOTIFY_IN_FLIGHT, NOTIFY_QUEUE,
+    NOTIFY_RETRIES, channel_label,
+)
+from core.ops_http import add_ops_routes, count_requests, redis_check
 from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Sent, Senders, build_senders
@@ -88,6 +103,8 @@ class WorkerConfig:
     quiet_hours: Tuple[int, ...] = ()
     quiet_channels: Tuple[str, ...] = ("sms",)
     sweep_every: float = 1.0
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0  # 0: no metrics server
 
     @classmethod
     def from_settings(cls, settings: StatusSettings) -> "WorkerConfig":
@@ -97,6 +114,7 @@ class WorkerConfig:
             send_timeout=settings.send_timeout, channel_rates=dict(settings.channel_rates),
             recipient_rates=dict(settings.recipient_rates), receipt_deadline=settings.receipt_deadline,
             quiet_hours=tuple(settings.quiet_hours), quiet_channels=tuple(settings.quiet_channels),
+            metrics_host=settings.metrics_host, metrics_port=settings.metrics_port,
         )
 
 
@@ -371,6 +389,7 @@ class Worker:
             await asyncio.sleep(await self.limiter.reserve(channel, rates.get(channel, 0), self.config.channel_burst))
             try:
                 await self.redis.hincrby(self.prefix + STATS_KEY, f"{channel}:attempts", 1)
+                NOTIFY_ATTEMPTS.labels(channel_label(channel)).inc()
                 call = send(recipient, text, key, notice=notice, phone=phone) if wants_notice else send(recipient, text, key)
                 sent = await asyncio.wait_for(call, self.config.send_timeout + 1)
             except (ProviderError, asyncio.TimeoutError) as error:
@@ -389,6 +408,7 @@ class Worker:
                     await self._dead(stream, sid, data, f"{error.status}: {error.message}", attempts)
                     return
                 delay = backoff(attempts, self.config.backoff_base, self.config.backoff_max, error.retry_after)
+                NOTIFY_RETRIES.labels(channel_label(channel)).inc()
                 logger.info("notification %s to %s on %s failed (%s, attempt %d); retry in %.1fs",
                             sid, mask(recipient), channel, error.status, attempts, delay)
                 await asyncio.sleep(delay)
@@ -404,6 +424,10 @@ class Worker:
                         await self._dead_entry(failed, "delivery failed and no other channel")
             else:
                 await self.tracking.delivered_now(data, sent.mode)
+            NOTIFY_DELIVERED.labels(channel_label(channel)).inc()
+            created_ms = int(data.get(CREATED_MS, 0) or 0)
+            if created_ms:
+                NOTIFY_DELIVERY_SECONDS.labels(channel_label(channel)).observe(max(now_ms - created_ms, 0) / 1000)
             return
 
     async def _drop_subscriber(self, channel: str, recipient: str) -> None:
@@ -416,6 +440,48 @@ class Worker:
         dead = {**data, "error": error[:500], "attempts": str(attempts), "stream_id": sid, "worker": self.name,
                 "failed_ms": str(int(time.time() * 1000))}
         await self._finish(stream, sid, data[KEY], f"{data.get(CHANNEL)}:dead", dead)
+        NOTIFY_DEAD.labels(channel_label(data.get(CHANNEL))).inc()
+
+
+async def read_queue_depths(redis: Redis, prefix: str = "", channels: Iterable[str] = CHANNELS) -> None:
+    """Set the queue gauges from Redis: each channel stream's length and pending count, the dead letters'."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for channel in channels:
+            pipe.xlen(stream_key(channel, prefix))
+            pipe.xpending(stream_key(channel, prefix), GROUP)
+        pipe.xlen(prefix + DEAD_LETTER_KEY)
+        replies = await pipe.execute(raise_on_error=False)
+    for index, channel in enumerate(channels):
+        length, pending = replies[2 * index], replies[2 * index + 1]
+        NOTIFY_QUEUE.labels(channel_label(channel)).set(length if isinstance(length, int) else 0)
+        NOTIFY_IN_FLIGHT.labels(channel_label(channel)).set(pending.get("pending", 0) if isinstance(pending, dict) else 0)
+    dead = replies[-1]
+    NOTIFY_DEAD_DEPTH.set(dead if isinstance(dead, int) else 0)
+
+
+async def start_metrics_server(redis: Redis, config: WorkerConfig, prefix: str, channels: Iterable[str]) -> Optional[web.AppRunner]:
+    """The worker's /metrics and health routes on ``config.metrics_port``; None when off or the port is taken."""
+    if not config.metrics_port:
+        return None
+    channels = list(channels)
+    app = web.Application(middlewares=[count_requests("notification_worker")])
+
+    async def refresh() -> None:
+        try:
+            await read_queue_depths(redis, prefix, channels)
+        except (RedisConnectionError, RedisTimeoutError) as error:  # the counters are still served
+            logger.warning("queue depths not read, Redis unavailable (%s)", type(error).__name__)
+
+    add_ops_routes(app, {"redis": redis_check(redis)}, before_scrape=refresh)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, config.metrics_host, config.metrics_port).start()
+    except OSError as error:
+        logger.error("metrics not served: cannot listen on %s:%d (%s)", config.metrics_host, config.metrics_port, error)
+        await runner.cleanup()
+        return None
+    return runner
 
 
 async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: str = "",
@@ -430,10 +496,14 @@ async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: st
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
     configured = ", ".join(sorted(senders.senders)) or "none"
-    print(f"Notification worker {name}: channels configured: {configured}", flush=True)
+    metrics = await start_metrics_server(redis, config, prefix, worker.channels)
+    served = f"; metrics on http://{config.metrics_host}:{config.metrics_port}/metrics" if metrics else ""
+    print(f"Notification worker {name}: channels configured: {configured}{served}", flush=True)
     try:
         await worker.run()
     finally:
+        if metrics is not None:
+            await metrics.cleanup()
         await senders.close()
         await redis.close()
 

@@ -6,11 +6,15 @@
 #   fonts-noto-core   Vietnamese glyphs for the screenshots
 #   poppler-utils     pdftoppm/pdftotext, to render and read the filled forms' PDFs in tests
 #   redis-server      the Redis the tests use, when none is installed
+#   docker-compose    Debian's docker-compose 1.29.2 (bookworm: 1.29.2-3): tests/test_deploy.py validates
+#                     deploy/compose.yaml with it and with the compose-spec JSON schema it ships
+#                     (/usr/lib/python3/dist-packages/compose/config/compose_spec.json); no Docker daemon needed
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || missing+=(fonts-noto-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -f /usr/lib/python3/dist-packages/compose/config/compose_spec.json ] || missing+=(docker-compose=1.29.2-3)
 if ! command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   missing+=(redis-server)
 fi

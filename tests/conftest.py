@@ -86,6 +86,7 @@ class Assistant:
         self.data_dir = data_dir
         self.api_token = api_token
         self.webchat_secret = webchat_secret
+        self.action_url = ""  # the action server, set by running_assistant
 
     @staticmethod
     def session_id(sender: str) -> str:
@@ -147,7 +148,9 @@ def running_assistant(
         rasa_port, action_port = rasa_port or free_port(), free_port()
         credentials_file = credentials() if credentials else None
         processes = start_assistant(rasa_port, action_port, str(model), extra_env=env, credentials=credentials_file)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", str(data_dir), env["RASA_API_TOKEN"], env["WEBCHAT_SESSION_SECRET"])
+        running = Assistant(f"http://127.0.0.1:{rasa_port}", str(data_dir), env["RASA_API_TOKEN"], env["WEBCHAT_SESSION_SECRET"])
+        running.action_url = f"http://127.0.0.1:{action_port}"  # its /metrics and health routes need no secret
+        yield running
     finally:
         stop(processes)
         client.flushdb()

@@ -35,6 +35,7 @@ from channels.common import (
     Rejected,
     decode_utf8,
     json_object,
+    measured,
     raw_body,
     require_credentials,
     text_field,
@@ -228,6 +229,7 @@ class SmsInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = measured("sms", on_new_message)
         hook = webhook_blueprint("sms")
 
         @hook.route("/webhook", methods=["POST"])

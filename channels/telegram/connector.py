@@ -32,6 +32,7 @@ from channels.common import (
     Rejected,
     decode_utf8,
     json_object,
+    measured,
     raw_body,
     require_credentials,
     same_secret,
@@ -189,6 +190,7 @@ class TelegramInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = measured("telegram", on_new_message)
         hook = webhook_blueprint("telegram")
 
         @hook.route("/webhook", methods=["POST"])

@@ -29,8 +29,8 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from channels.common import (
-    WEBCHAT_OUTAGE_WAIT, Rejected, decode_utf8, deliver, json_object, raw_body, require_credentials, text_field,
-    webhook_blueprint,
+    WEBCHAT_OUTAGE_WAIT, Rejected, decode_utf8, deliver, json_object, measured, raw_body, require_credentials,
+    text_field, webhook_blueprint,
 )
 from channels.webchat import session
 
@@ -70,6 +70,7 @@ class WebChatInput(InputChannel):
             raise Rejected(error.status, error.reason)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = measured(CHANNEL, on_new_message)
         hook = webhook_blueprint(CHANNEL)
 
         @hook.route("/session", methods=["POST"])

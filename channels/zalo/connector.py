@@ -34,6 +34,7 @@ from channels.common import (
     Rejected,
     decode_utf8,
     json_object,
+    measured,
     raw_body,
     require_credentials,
     text_field,
@@ -223,6 +224,7 @@ class ZaloInput(InputChannel):
         await deliver(on_new_message, UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = measured("zalo", on_new_message)
         hook = webhook_blueprint("zalo")
 
         @hook.route("/webhook", methods=["POST"])

@@ -37,7 +37,8 @@ def test_no_channel_variables_means_web_chat_only_and_one_line_per_channel(tmp_p
     assert [r.getMessage() for r in caplog.records] == lines
     monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "webchat-secret-0123456789")
     config = rasa_io.read_config_file(str(tmp_path / "credentials.yml"))
-    assert config == {"channels.webchat.connector.WebChatInput": {"session_secret": "webchat-secret-0123456789", "session_days": 30.0}}
+    assert config == {"channels.webchat.connector.WebChatInput": {"session_secret": "webchat-secret-0123456789", "session_days": 30.0},
+                      "channels.ops.OpsInput": None}  # /metrics and the health routes, no messages
     assert "webchat-secret" not in (tmp_path / "credentials.yml").read_text()  # no open REST channel, no secret
 
 
@@ -76,7 +77,7 @@ def test_connectors_build_from_the_generated_credentials(tmp_path, monkeypatch):
     monkeypatch.setenv("WEBCHAT_SESSION_SECRET", "webchat-secret-0123456789")
     config = rasa_io.read_config_file(str(path))
     names = [_create_single_channel(name, value).name() for name, value in config.items()]
-    assert names == ["webchat", "telegram", "zalo", "sms"]
+    assert names == ["webchat", "telegram", "zalo", "sms", "ops"]
 
 
 @pytest.mark.parametrize("typed,expected", [
