@@ -236,10 +236,10 @@ def resolve(
         thing = set(matcher.words(best.alias)) - GENERIC_SYLLABLES
         for other in ranked[1:]:
             other_thing = set(matcher.words(other.alias)) - GENERIC_SYLLABLES
-            if (len(also) < MAX_ALSO and other.procedure_id not in also and other.procedure_id != best.procedure_id
-                    and other.procedure_id in named and other.procedure_id not in absent and other_thing
-                    and not other_thing & thing and uncovered(other) == ([], [])
-                    and _listed_together(matcher, words, best.alias, other.alias)):
+            another_paper = bool(other_thing) and not other_thing & thing and other.procedure_id != best.procedure_id
+            named_too = other.procedure_id in named and other.procedure_id not in absent
+            if (len(also) < MAX_ALSO and other.procedure_id not in also and another_paper and named_too
+                    and uncovered(other) == ([], []) and _listed_together(matcher, words, best.alias, other.alias)):
                 also.append(other.procedure_id)
     return Resolution(ResolutionStatus.resolved, procedure_id=best.procedure_id, qualifiers=tuple(said),
                       also=tuple(also))
