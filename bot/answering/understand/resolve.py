@@ -97,11 +97,6 @@ def asked_clause(matcher: ProcedureMatcher, question: Sequence[str]) -> Optional
     return tail if matcher.match_words(tail).candidates else None
 
 
-def _best(candidates: Sequence[Candidate]) -> List[Candidate]:
-    top = max([c.score for c in candidates] + [0.0])
-    return [c for c in candidates if c.score >= top - TIE_MARGIN]
-
-
 def _span(matcher: ProcedureMatcher, words: Sequence[str], alias: str) -> Optional[Tuple[int, int]]:
     """Where the thing the alias names stands (its syllables but the generic ones at either end, in order
     and next to each other) in ``words``, or None."""
@@ -153,7 +148,7 @@ def resolve(
     clauses = [asked_clause(matcher, question) for question in question_words]
     # a qualifier said before the clause a question asks in is its circumstance, not what it asks
     asked = {key for question, clause in zip(question_words, clauses) for key in qualifiers_in(clause or question)}
-    named_in_clauses = {c.procedure_id for clause in clauses if clause for c in _best(matcher.match_words(clause).candidates)}
+    named_in_clauses = {pid for clause in clauses if clause for pid in matcher.match_words(clause).tied}
     if remembered not in matcher.names:
         remembered = None
     result = matcher.match_words(words)
