@@ -110,6 +110,29 @@ class Result(_Strict):
     validity: Optional[str] = None
 
 
+class CatalogueLevel(str, Enum):
+    """Cấp thực hiện, as the national procedure database states it (after the 1/7/2025 reform)."""
+
+    xa = "xa"  # UBND cấp xã (commune, ward, special zone)
+    tinh = "tinh"  # cấp tỉnh (provincial departments, provincial police)
+    trung_uong = "trung_uong"  # ministries and central agencies
+
+
+class Catalogue(_Strict):
+    """Where an imported procedure came from: written by the importer (catalogue/), never by hand.
+
+    A procedure with this block may have no hand-written aliases: it is found by its official name.
+    """
+
+    source: str = Field(..., min_length=3)  # csdl_quoc_gia | cong_tinh | excel: which reader made it
+    record: str = Field(..., min_length=3)  # the record's code as published (e.g. 1.003583.000.00.00.H37)
+    field: Optional[str] = None  # lĩnh vực thực hiện (Hộ tịch, Đường bộ…)
+    level: Optional[CatalogueLevel] = None  # cấp thực hiện
+    url: Optional[str] = None  # the record's page, when it has one
+    imported_on: dt.date
+    retired_on: Optional[dt.date] = None  # set when a re-import no longer holds the record
+
+
 class SpecialCaseTopic(str, Enum):
     """What a special case is about (docs/knowledge-schema.md)."""
 
@@ -150,7 +173,7 @@ class Procedure(_Strict):
     id: str
     code: Optional[str] = None  # mã thủ tục in the national database (e.g. 1.001193)
     name: str = Field(..., min_length=3)
-    aliases: List[str] = Field(..., min_items=2)
+    aliases: List[str] = []  # at least 2, unless the procedure was imported (``catalogue``)
     # qualifiers this procedure covers (keys of bot/text/qualifiers.yml: cap_lai, mat, yeu_to_nuoc_ngoai…)
     qualifiers: List[str] = []
     documents: List[str] = Field(..., min_items=1)
@@ -169,9 +192,16 @@ class Procedure(_Strict):
     special_cases: List[SpecialCase] = []
     sources: List[Source] = Field(..., min_items=1)
     verified_on: dt.date
+    catalogue: Optional[Catalogue] = None  # last: set by the importer only
 
     _id = validator("id", allow_reuse=True)(_check_id)
     _qualifiers = validator("qualifiers", allow_reuse=True)(_check_qualifiers)
+
+    @root_validator(skip_on_failure=True)
+    def _aliases_unless_imported(cls, values: Dict) -> Dict:
+        if values.get("catalogue") is None and len(values.get("aliases") or []) < 2:
+            raise ValueError("aliases: at least 2 ways citizens say it (only an imported procedure may have none)")
+        return values
 
     @validator("channels")
     def _one_way_per_kind(cls, value: List[ChannelWay]) -> List[ChannelWay]:
