@@ -1,4 +1,5 @@
-"""Late applications: ``python -m applications.overdue [--every SECONDS]`` (cron or a service).
+"""Late applications: ``python -m applications.overdue [--every SECONDS]`` (cron or a service;
+``scripts/run`` starts it with ``--every STATUS_OVERDUE_EVERY_SECONDS`` beside the notification workers).
 
 An application whose appointment date (``app:due``, kept by the status store) has passed without a
 final status (result ready or returned, refused, stopped, withdrawn) must get the one-stop desk's
@@ -10,7 +11,9 @@ operators get one alert per application and appointment date:
   app:alerts                 stream of alerts: code, appointment_date, status, raised_ms (no personal data)
   app:alerted:{code}:{date}  set once an alert was raised (kept 90 days): one alert, not one per run
 
-The workspace lists the alerts (``/applications/notifications``); the command prints how many it raised.
+The workspace lists the alerts (``/applications/notifications``); the command prints how many it raised
+(when run once, or when a run raised some). With ``--every``, a run that cannot reach Redis is logged
+and the next run tries again: a Redis outage never ends the check.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import List, Optional
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from applications.events import VIETNAM
 from applications.statuses import FINAL
@@ -77,8 +81,17 @@ async def _main(every: float) -> int:
     store = StatusStore(redis, settings.key_prefix)
     try:
         while True:
-            raised = await check_overdue(store, settings.overdue_grace_hours)
-            print(f"{len(raised)} late application(s) without an apology: alert raised", flush=True)
+            try:
+                raised = await check_overdue(store, settings.overdue_grace_hours)
+            except RedisError as error:
+                if every <= 0:
+                    print(f"Redis is unreachable: {error}", file=sys.stderr)
+                    return 1
+                logger.warning("late applications not checked, Redis is unreachable (%s); next try in %.0f s",
+                               error, every)
+            else:
+                if every <= 0 or raised:
+                    print(f"{len(raised)} late application(s) without an apology: alert raised", flush=True)
             if every <= 0:
                 return 0
             await asyncio.sleep(every)

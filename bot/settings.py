@@ -196,6 +196,7 @@ class StatusSettings:
     receipt_secret: str = ""      # NOTIFY_RECEIPT_SECRET: HMAC key of the SMS gateway's delivery reports
     zalo_templates_file: str = ""  # ZALO_TEMPLATES_FILE: the operator's Zalo template registry (default: the packaged one)
     overdue_grace_hours: float = 24.0  # STATUS_OVERDUE_GRACE_HOURS: after the appointment, before an operator alert
+    overdue_every_seconds: float = 900.0  # STATUS_OVERDUE_EVERY_SECONDS: how often the run command's check runs
     metrics_host: str = "127.0.0.1"  # NOTIFY_METRICS_HOST: where a worker serves /metrics and its health routes
     metrics_port: int = 0            # NOTIFY_METRICS_PORT: 0 (default) = not served (one port per worker)
 
@@ -236,6 +237,7 @@ def load_status_settings() -> StatusSettings:
         receipt_secret=os.environ.get("NOTIFY_RECEIPT_SECRET", ""),
         zalo_templates_file=os.environ.get("ZALO_TEMPLATES_FILE", ""),
         overdue_grace_hours=_float("STATUS_OVERDUE_GRACE_HOURS", 24.0),
+        overdue_every_seconds=_float("STATUS_OVERDUE_EVERY_SECONDS", 900.0),
         metrics_host=(os.environ.get("NOTIFY_METRICS_HOST") or "127.0.0.1").strip(),
         metrics_port=_int("NOTIFY_METRICS_PORT", 0),
     )

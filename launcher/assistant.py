@@ -152,13 +152,18 @@ def start_status_services(api_port: int) -> Tuple[List[subprocess.Popen], str]:
               cwd=PROJECT_ROOT, env=env)
         for n in range(1, max(status.workers, 0) + 1)
     ]
+    overdue = spawn("late-application check",
+                    [sys.executable, "-m", "applications.overdue", "--every", str(status.overdue_every_seconds)],
+                    cwd=PROJECT_ROOT, env=env)
     api = spawn("status API", [sys.executable, "-m", "applications.api", "--port", str(api_port)], cwd=PROJECT_ROOT, env=env)
     if not wait_http(f"http://127.0.0.1:{api_port}/health", 60, api):
-        stop([api, *workers])
+        stop([api, overdue, *workers])
         return [], "  Application status API: did not start; see the log above"
     secret = "" if status.api_secret else " (set STATUS_API_SECRET to accept pushes)"
-    return [api, *workers], (f"  Status API:   POST http://localhost:{api_port}/api/status-events{secret}\n"
-                             f"  Notification workers: {len(workers)} (python -m launcher.notification_worker)")
+    return [api, overdue, *workers], (
+        f"  Status API:   POST http://localhost:{api_port}/api/status-events{secret}\n"
+        f"  Notification workers: {len(workers)} (python -m launcher.notification_worker); late applications "
+        f"checked every {status.overdue_every_seconds:.0f} s (python -m applications.overdue)")
 
 
 class ComponentDied(Exception):

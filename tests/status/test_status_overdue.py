@@ -31,3 +31,34 @@ async def test_late_without_apology_raises_one_alert_and_the_apology_or_a_result
     assert await check_overdue(store, grace_hours=24, now=datetime(2025, 4, 1, 1, tzinfo=VIETNAM).timestamp()) == [CODE]
     await store.apply(change("e3", "cho_tra_ket_qua", 31))
     assert await store.due_before(datetime(2025, 5, 1).date()) == []
+
+
+def test_the_periodic_check_outlives_a_redis_outage_and_the_one_off_check_says_why_it_failed(tmp_path):
+    """Started by the run command with --every, the check must not end (ending stops the whole product)
+    when Redis is down; run once from cron, it exits non-zero with a clear message."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import free_port
+
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    once = subprocess.run([sys.executable, "-m", "applications.overdue"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert once.returncode == 1 and "Redis is unreachable" in once.stderr
+
+    log = tmp_path / "overdue.log"
+    with log.open("w") as err:
+        periodic = subprocess.Popen([sys.executable, "-m", "applications.overdue", "--every", "0.2"], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 30
+        while log.read_text().count("Redis is unreachable") < 3 and time.monotonic() < deadline:
+            assert periodic.poll() is None, log.read_text()
+            time.sleep(0.1)
+        assert log.read_text().count("Redis is unreachable") >= 3  # three runs failed, the check goes on
+        assert periodic.poll() is None
+    finally:
+        periodic.terminate()
+        periodic.wait(timeout=10)
