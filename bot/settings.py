@@ -57,6 +57,10 @@ class ChannelSettings:
     zalo_oauth_base: str = "https://oauth.zaloapp.com"  # ZALO_OAUTH_BASE
     zalo_button_template: bool = True  # ZALO_BUTTON_TEMPLATE=false: numbered lists only
     zalo_zns_base: str = "https://business.openapi.zalo.me"  # ZALO_ZNS_BASE (ZNS template messages)
+    zalo_cs_window_hours: float = 48.0  # ZALO_CS_WINDOW_HOURS: CS messages only this long after the last interaction
+    zalo_cs_max_messages: int = 8  # ZALO_CS_MAX_MESSAGES: CS messages per interaction (0: no limit)
+    zalo_cs_remember_days: float = 7.0  # ZALO_CS_REMEMBER_DAYS: how long the last interaction's time is kept
+    zalo_oa_receipts: bool = False  # ZALO_OA_RECEIPTS=true: CS/transaction messages wait for user_received_message
     sms_gateway_url: Optional[str] = None  # SMS_GATEWAY_URL
     sms_gateway_api_key: Optional[str] = None  # SMS_GATEWAY_API_KEY
     sms_brandname: str = ""  # SMS_BRANDNAME
@@ -95,6 +99,10 @@ def load_channel_settings(environ: Optional[Mapping[str, str]] = None) -> Channe
         zalo_oauth_base=get("ZALO_OAUTH_BASE") or "https://oauth.zaloapp.com",
         zalo_button_template=(get("ZALO_BUTTON_TEMPLATE") or "true").lower() not in {"false", "0", "no"},
         zalo_zns_base=get("ZALO_ZNS_BASE") or "https://business.openapi.zalo.me",
+        zalo_cs_window_hours=_float("ZALO_CS_WINDOW_HOURS", 48.0),
+        zalo_cs_max_messages=_int("ZALO_CS_MAX_MESSAGES", 8),
+        zalo_cs_remember_days=_float("ZALO_CS_REMEMBER_DAYS", 7.0),
+        zalo_oa_receipts=(get("ZALO_OA_RECEIPTS") or "false").lower() in {"true", "1", "yes"},
         sms_gateway_url=get("SMS_GATEWAY_URL"),
         sms_gateway_api_key=get("SMS_GATEWAY_API_KEY"),
         sms_brandname=get("SMS_BRANDNAME") or "",

@@ -29,6 +29,11 @@ class ChannelStore:
 
             self._redis = aioredis.from_url(redis_url)
 
+    @property
+    def redis(self):
+        """The async Redis client (None without ``REDIS_URL``), for the connectors' other small state."""
+        return self._redis
+
     @classmethod
     def from_environment(cls) -> "ChannelStore":
         from bot.settings import load_settings

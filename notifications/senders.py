@@ -8,14 +8,17 @@ gateway accepts is recorded (``notifications.parts``: in Redis for the workers) 
 worker or by the one that reclaims a dead worker's notification, sends only the parts still missing.
 
 A sender returns ``Sent(mode, ids, receipt)``: the mode used ("cs", "transaction", "zns", "sms",
-"telegram"), the provider's message ids and whether a delivery receipt will follow (ZNS and SMS: the
-worker then waits for it, ``notifications.tracking``), or None (accepted = delivered).
+"telegram"), the provider's message ids and whether a delivery receipt will follow (ZNS and SMS; Zalo CS
+and transaction messages too with ``ZALO_OA_RECEIPTS=true``: the worker then waits for it,
+``notifications.tracking``), or not (accepted = delivered).
 
 The Zalo sender has ``wants_notice``: the worker passes it the ``Notice`` and the application's phone,
 and it tries the notice's Zalo modes in order (``zalo_modes``): "cs" and "transaction" to the follower's
 user id, "zns" to the phone with the approved template (a recipient "tel:84..." is a phone: ZNS only).
-A mode failing for a reason another mode avoids (outside the CS window, not following, template not
-approved or refused, quota) passes to the next; a token that cannot be refreshed or a retryable error
+A CS message is not even tried when the follower's CS window is known to be closed
+(``channels.zalo.window``: no interaction for 48 hours, or its messages used; the worker passes the
+window over its Redis). A mode failing for a reason another mode avoids (outside the CS window, not
+following, template not approved or refused, quota) passes to the next; a token that cannot be refreshed or a retryable error
 (timeout, 5xx) stops there. When every mode failed, the last error goes up with its ``kind``.
 
 A channel whose credentials are missing has no sender; its notifications go to the dead-letter stream.
@@ -31,7 +34,8 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bot.settings import ChannelSettings, load_channel_settings
-from channels.errors import PARAM_INVALID, TEMPLATE_NOT_APPROVED, TOKEN_EXPIRED, ProviderError
+from channels.errors import OUTSIDE_WINDOW, PARAM_INVALID, TEMPLATE_NOT_APPROVED, TOKEN_EXPIRED, ProviderError
+from channels.zalo.window import CLOSED, CsWindow
 from core.phone import normalize_phone
 from notifications.message import CS, TRANSACTION, ZNS, Notice
 from notifications.parts import MemoryParts, PartsRecord
@@ -84,8 +88,11 @@ def telegram_sender(token: str, base_url: str, timeout: float) -> tuple:
     return send, client.close
 
 
-def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
+def zalo_sender(channels: ChannelSettings, timeout: float, window: Optional[CsWindow] = None) -> tuple:
     from channels.zalo.client import ZaloClient
+
+    window = window or CsWindow(None)
+    oa_receipts = channels.zalo_oa_receipts
 
     client = ZaloClient(
         channels.zalo_access_token, app_id=channels.zalo_app_id or "", app_secret=channels.zalo_app_secret or "",
@@ -106,10 +113,16 @@ def zalo_sender(channels: ChannelSettings, timeout: float) -> tuple:
         for mode in modes:
             try:
                 if mode == CS and user_id:
-                    ids = await client.send_text(user_id, text)
-                    return Sent(CS, tuple(ids))
+                    if await window.state(user_id) == CLOSED:
+                        last = ProviderError(None, None, "outside the CS window: no interaction in the last "
+                                             f"{window.hours:g} hours, or its messages used", OUTSIDE_WINDOW)
+                        continue
+                    ids = tuple(i for i in await client.send_text(user_id, text) if i)
+                    await window.spent(user_id)
+                    return Sent(CS, ids, receipt=oa_receipts and bool(ids))
                 if mode == TRANSACTION and user_id:
-                    return Sent(TRANSACTION, (await client.send_transaction(user_id, notice.title or text[:100], text),))
+                    msg_id = await client.send_transaction(user_id, notice.title or text[:100], text)
+                    return Sent(TRANSACTION, (msg_id,) if msg_id else (), receipt=oa_receipts and bool(msg_id))
                 if mode == ZNS:
                     if notice.zns is None or not notice.zns.approved:
                         last = ProviderError(None, None, "no approved ZNS template for this status", TEMPLATE_NOT_APPROVED)
@@ -156,7 +169,7 @@ def sms_sender(base_url: str, api_key: str, brandname: str, timeout: float,
 
 
 def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = None,
-                  parts: Optional[PartsRecord] = None) -> Senders:
+                  parts: Optional[PartsRecord] = None, window: Optional[CsWindow] = None) -> Senders:
     channels = channels or load_channel_settings()
     senders: Dict[str, Send] = {}
     closers = []
@@ -164,7 +177,7 @@ def build_senders(timeout: float = 10.0, channels: Optional[ChannelSettings] = N
         senders["telegram"], close = telegram_sender(channels.telegram_bot_token, channels.telegram_api_base, timeout)
         closers.append(close)
     if channels.zalo_access_token:
-        senders["zalo"], close = zalo_sender(channels, timeout)
+        senders["zalo"], close = zalo_sender(channels, timeout, window)
         closers.append(close)
     if channels.sms_gateway_url and channels.sms_gateway_api_key:
         senders["sms"], close = sms_sender(channels.sms_gateway_url, channels.sms_gateway_api_key,

@@ -72,6 +72,7 @@ from core.metrics import (
     NOTIFY_RETRIES, channel_label,
 )
 from core.ops_http import add_ops_routes, count_requests, redis_check
+from channels.zalo.window import cs_window
 from notifications.parts import RedisParts
 from notifications.ratelimit import RateLimiter
 from notifications.senders import Sent, Senders, build_senders
@@ -489,7 +490,7 @@ async def run_worker(redis_url: str, name: str, config: WorkerConfig, prefix: st
                      subscriptions: Callable[[Redis], Subscriptions], costs: Optional[Dict[str, float]] = None) -> None:
     """Run one worker until SIGTERM/SIGINT; ``subscriptions`` is made on the worker's Redis client."""
     redis = Redis.from_url(redis_url)
-    senders = build_senders(timeout=config.send_timeout, parts=RedisParts(redis, prefix))
+    senders = build_senders(timeout=config.send_timeout, parts=RedisParts(redis, prefix), window=cs_window(redis))
     worker = Worker(redis, senders, name, config, prefix, channels, render=render, subscriptions=subscriptions(redis),
                     costs=costs)
     loop = asyncio.get_running_loop()

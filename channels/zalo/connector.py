@@ -6,7 +6,8 @@ body size (64 KB), ``X-ZEvent-Signature`` present (401) and equal to
 ``timestamp`` no older than ``max_event_age`` seconds (403 when older: a replay), the body's ``app_id``
 (if any) being ours (403). Then 200 at once (Zalo wants an answer within 2 s) and the event is handled
 in the background: ``user_send_text`` (once per ``msg_id``: duplicate deliveries are dropped),
-``follow`` (greeting), ``unfollow`` (told to the assistant as ``/unsubscribe``, no reply sent).
+``follow`` (greeting), ``unfollow`` (told to the assistant as ``/unsubscribe``, no reply sent). Every
+event but ``unfollow`` opens the follower's CS window (``channels.zalo.window``) for the notifications.
 
 Conversation id: ``zalo:<user id>``. Typed ``TRACUU <ma>`` and ``HD`` work as on SMS (``hủy`` stays
 text: it also cancels a form in a chat). Buttons go as Zalo's button template (``oa.query.hide``: a press
@@ -45,6 +46,7 @@ from channels.formatting import HELP_MESSAGE, PHOTO_MESSAGE, SMS_ONLY_MESSAGES, 
 from channels.store import ChannelStore
 from channels.zalo.client import API_BASE, OAUTH_BASE, TEXT_LIMIT, ZaloClient, ZaloError
 from channels.zalo.signature import valid_signature
+from channels.zalo.window import CsWindow, cs_window
 from core.channels import ZALO
 from core.conversation_ids import conversation_id, provider_id
 from core.message_text import numbered_options, option_choice, options_hint
@@ -146,13 +148,15 @@ class ZaloInput(InputChannel):
         )
 
     def __init__(self, app_id: str, oa_secret_key: str, client: ZaloClient, *, max_event_age: float = 24 * 3600,
-                 use_template: bool = True, store: Optional[ChannelStore] = None) -> None:
+                 use_template: bool = True, store: Optional[ChannelStore] = None,
+                 window: Optional[CsWindow] = None) -> None:
         self.app_id = app_id
         self.oa_secret_key = oa_secret_key
         self.client = client
         self.max_event_age = max_event_age
         self.use_template = use_template
         self.store = store or ChannelStore.from_environment()
+        self.window = window or cs_window(self.store.redis)
         self.background = Background("zalo")
 
     def get_output_channel(self) -> OutputChannel:
@@ -219,6 +223,8 @@ class ZaloInput(InputChannel):
         else:  # unfollow: the citizen can no longer be messaged; tell the assistant, send nothing
             sender = conversation_id(ZALO, str(event["follower"]["id"]))
             text, output = UNSUBSCRIBE_MESSAGE, CollectingOutputChannel()
+        if name != "unfollow":  # an interaction: Zalo accepts CS messages to this follower for 48 hours
+            await self.window.opened(provider_id(sender))
         logger.info("zalo: %s from %s (%d characters)", name, mask(sender), len(text))
         logger.debug("zalo: %s says %s", mask(sender), mask(text)[:200])
         await deliver(on_new_message, UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))

@@ -194,3 +194,21 @@ def test_a_photo_is_declined_and_never_stored(channels_assistant, fake_zalo):
     stored = json.dumps(tracker_events(channels_assistant.url, f"zalo:{user}"), ensure_ascii=False)
     assert "cccd.jpg" not in stored
     assert user_intents(channels_assistant.url, f"zalo:{user}") == ["sent_photo"]
+
+
+def test_a_message_opens_the_followers_cs_window_for_the_notifications(channels_assistant, fake_zalo):
+    """What the notification workers read to send a status change by CS message (not a paid ZNS)."""
+    import redis as redis_py
+
+    from channels.zalo.window import window_key
+    from tests.channels.conftest import CHANNELS_REDIS_DB
+    from tests.conftest import REDIS_HOST, REDIS_PORT
+
+    user = new_user()
+    redis = redis_py.Redis(host=REDIS_HOST, port=REDIS_PORT, db=CHANNELS_REDIS_DB)  # the assistant's, not flushed
+    assert redis.hget(window_key(user), "at_ms") is None
+    deliver(channels_assistant, text_event(ZALO_APP_ID, user, "xin chào"))
+    fake_zalo.wait_messages(user)
+    at_ms = redis.hget(window_key(user), "at_ms")
+    assert at_ms is not None and abs(int(at_ms) / 1000 - time.time()) < 60
+    assert user not in str(redis.keys("channels:zalo:cs:*"))  # the follower id is not in the key

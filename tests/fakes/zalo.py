@@ -6,7 +6,9 @@ a refresh token works once); the OA transaction message ``POST /v3.0/oa/message/
 ``template`` attachment whose template_type starts with "transaction_"); ZNS ``POST /message/template``
 (``phone`` 84xxxxxxxxx, an approved ``template_id`` of ``zns_templates`` with exactly its parameters,
 ``tracking_id``; answers ``data.msg_id``) and, when ``receipt_url`` is set, the ZNS delivery event
-``user_received_message`` posted there, signed like every Zalo webhook. Failures by kind:
+``user_received_message`` posted there, signed like every Zalo webhook; with ``oa_receipts`` also for the
+CS and transaction messages it accepts (the OA message event: ``message.msg_id``, no ``delivery_time``),
+except to the user ids in ``unreceived`` (the message never reaches the phone). Failures by kind:
 ``fail_next(kind=...)`` (``KIND_ERRORS``: the code and message the fake answers), ``not_following``
 (user ids: OA messages refused), ``outside_window`` (user ids: CS refused), ``unreachable_phones``
 (ZNS refused). ``signed`` builds a webhook event and its X-ZEvent-Signature the way
@@ -56,6 +58,8 @@ class FakeZalo(FakeServer):
         self.zns_templates: Dict[str, set] = {}
         self.not_following: set = set()
         self.outside_window: set = set()
+        self.oa_receipts = False
+        self.unreceived: set = set()
         self.unreachable_phones: set = set()
         self.oa_secret_key = "oa-secret"
 
@@ -100,7 +104,17 @@ class FakeZalo(FakeServer):
         if user_id in self.not_following:
             return self._kind("message/transaction", "not_following", body)
         self.record({"endpoint": "message/transaction", "user_id": user_id, "payload": payload})
-        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": f"t{next(self._ids)}", "user_id": user_id}})
+        message_id = f"t{next(self._ids)}"
+        self._oa_receipt(user_id, message_id)
+        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}})
+
+    def _oa_receipt(self, user_id: str, message_id: str) -> None:
+        if not self.oa_receipts or user_id in self.unreceived:
+            return
+        event = {"app_id": self.app_id, "event_name": "user_received_message", "timestamp": str(int(time.time() * 1000)),
+                 "sender": {"id": "579745863508352884"}, "recipient": {"id": user_id}, "message": {"msg_id": message_id}}
+        raw, headers = signed(event, self.app_id, self.oa_secret_key)
+        self.post_receipt(raw, headers)
 
     async def zns(self, request: web.Request) -> web.Response:
         body, error = await self._common(request, "zns")
@@ -166,8 +180,9 @@ class FakeZalo(FakeServer):
                 self.record({"endpoint": "message/cs", "rejected": "template", "body": body})
                 return web.json_response({"error": -201, "message": "template is not allowed"})
         self.record({"endpoint": "message/cs", "user_id": user_id, "message": message})
-        return web.json_response({"error": 0, "message": "Success",
-                                  "data": {"message_id": f"m{next(self._ids)}", "user_id": user_id}})
+        message_id = f"m{next(self._ids)}"
+        self._oa_receipt(user_id, message_id)
+        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}})
 
     async def oauth(self, request: web.Request) -> web.Response:
         form = await request.post()

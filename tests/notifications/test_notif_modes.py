@@ -238,3 +238,89 @@ def test_quiet_hours_across_midnight():
     assert quiet_until((21, 7), at(6, 30)) == datetime(2025, 3, 15, 7, tzinfo=VIETNAM).timestamp()
     assert quiet_until((21, 7), at(12)) is None and quiet_until((), at(22)) is None
     assert quiet_until((12, 14), at(13)) == at(14)
+
+
+@pytest_asyncio.fixture
+async def windowed(stack, aredis):
+    """The stack's Zalo sender with the CS window over the test Redis (as the workers build it)."""
+    from channels.zalo.window import CsWindow
+
+    window = CsWindow(aredis, hours=48, max_messages=2)
+    channels = ChannelSettings(zalo_access_token="access-1", zalo_api_base=stack["zalo"].url,
+                               zalo_zns_base=stack["zalo"].url, zalo_oauth_base=stack["zalo"].url)
+    senders = build_senders(timeout=2.0, channels=channels, window=window)
+    yield window, senders.get("zalo")
+    await senders.close()
+
+
+async def test_cs_is_not_tried_when_the_follower_last_wrote_over_48_hours_ago(stack, windowed):
+    import time
+
+    from notifications.message import Notice
+
+    window, send = windowed
+    await window.opened("u-old", at=time.time() - 49 * 3600)
+    sent = await send("u-old", "Hồ sơ đang xử lý", "k1", notice=Notice(text="Hồ sơ đang xử lý", title="Hồ sơ",
+                                                                       zalo_modes=("cs", "transaction")))
+    assert sent.mode == "transaction"
+    assert stack["zalo"].received(lambda e: e.get("endpoint") == "message/cs") == []  # no refused call either
+
+
+async def test_cs_goes_inside_the_window_until_its_messages_are_used_then_a_transaction_message(stack, windowed):
+    from notifications.message import Notice
+
+    window, send = windowed
+    await window.opened("u-new")
+    notice = Notice(text="Hồ sơ đang xử lý", title="Hồ sơ", zalo_modes=("cs", "transaction"))
+    modes = [(await send("u-new", notice.text, f"k{n}", notice=notice)).mode for n in range(3)]
+    assert modes == ["cs", "cs", "transaction"]  # max_messages=2 per interaction
+    assert len(stack["zalo"].messages("u-new")) == 2
+    await window.opened("u-new")  # the citizen writes again: the window opens anew
+    assert (await send("u-new", notice.text, "k9", notice=notice)).mode == "cs"
+
+
+async def test_a_follower_we_know_nothing_about_is_tried_by_cs_and_zalo_decides(stack, windowed):
+    from notifications.message import Notice
+
+    _, send = windowed
+    stack["zalo"].outside_window.add("u-unknown")
+    notice = Notice(text="Hồ sơ đang xử lý", title="Hồ sơ", zalo_modes=("cs", "transaction"))
+    assert (await send("u-unknown", notice.text, "k1", notice=notice)).mode == "transaction"
+    assert stack["zalo"].received(lambda e: e.get("rejected") == "outside_window")
+    assert (await send("u-fresh", notice.text, "k2", notice=notice)).mode == "cs"
+
+
+@pytest_asyncio.fixture
+async def oa_receipts(stack, aredis, store):
+    """A worker whose Zalo CS/transaction messages wait for Zalo's user_received_message event."""
+    stack["zalo"].oa_receipts = True
+    reg = approved_registry()
+    channels = ChannelSettings(zalo_access_token="access-1", zalo_api_base=stack["zalo"].url,
+                               zalo_zns_base=stack["zalo"].url, zalo_oauth_base=stack["zalo"].url,
+                               sms_gateway_url=stack["sms"].url, sms_gateway_api_key="sms-key", zalo_oa_receipts=True)
+    senders = build_senders(timeout=2.0, channels=channels, parts=RedisParts(aredis))
+    config = WorkerConfig(concurrency=8, max_attempts=3, backoff_base=0.05, backoff_max=0.1, claim_idle=2.0,
+                          send_timeout=2.0, block_ms=100, receipt_deadline=1.0, sweep_every=0.1)
+    worker = status_worker(aredis, senders, "w-oa", config, reg=reg)
+    task = asyncio.create_task(worker.run())
+    yield
+    worker.stop()
+    await asyncio.wait_for(task, 10)
+    await senders.close()
+
+
+async def test_a_cs_message_is_delivered_when_zalo_says_the_phone_received_it(stack, store, oa_receipts):
+    await store.subscribe(CODE, "zalo", "u1")
+    await store.apply(change("e1", "dang_xu_ly", appointment_date="2025-03-20"))
+    await until(lambda: _has_state(stack["tracking"], "delivered"), what="the OA message's receipt")
+    assert await states(stack["tracking"]) == [("zalo", "cs", "sent"), ("zalo", "cs", "delivered")]
+
+
+async def test_a_cs_message_that_never_reaches_the_phone_falls_back_to_the_consented_sms(stack, store, oa_receipts):
+    stack["zalo"].unreceived.add("u1")
+    await store.subscribe(CODE, "zalo", "u1")
+    await store.apply(change("e1", "dang_xu_ly", appointment_date="2025-03-20", notify_channels=["zalo", "sms"]))
+    await until(lambda: stack["sms"].texts(PHONE), what="the SMS fallback after the receipt deadline")
+    history = await states(stack["tracking"])
+    assert history[:3] == [("zalo", "cs", "sent"), ("zalo", "cs", "failed"), ("zalo", "", "fallback")]
+    assert len(stack["zalo"].messages("u1")) == 1  # never twice on the same channel
