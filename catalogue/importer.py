@@ -12,6 +12,7 @@
      (already retired ones are left as they are);
   5. validate the whole result with ``bot.knowledge.checks`` (``validate_snapshot``): a problem of a
      record's procedure is ``record N: <field>: <problem>``.
+A record whose content is the same as before (dates aside) counts as unchanged and is not touched.
 The report lists added (id, record, name), changed (with the fields), unchanged, retired, the
 differences a hand-written procedure kept, and the errors. **Nothing half applied:** when there is any
 error, ``items`` is empty and ``apply`` refuses; fix the file and import it again.
@@ -137,7 +138,7 @@ def dry_run(content: bytes, fmt: str, working: Snapshot, today: dt.date, partial
         before = working["procedures"].get(item_id)
         if before is None:
             report.added.append(entry)
-        elif before != clean:
+        elif _without_dates(before) != _without_dates(clean):
             report.changed.append({**entry, "fields": changed_fields(before, clean)})
         else:
             report.unchanged += 1
@@ -153,6 +154,17 @@ def dry_run(content: bytes, fmt: str, working: Snapshot, today: dt.date, partial
         report.errors.append("file: không có bản ghi thủ tục nào")
     report.items = [] if report.errors else items
     return report
+
+
+def _without_dates(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A procedure without the dates an import writes (verified_on, the record's read_on, imported_on):
+    a record whose content did not change leaves its procedure as it is, dates included."""
+    out = copy.deepcopy(data)
+    out.pop("verified_on", None)
+    (out.get("catalogue") or {}).pop("imported_on", None)
+    for source in out.get("sources") or []:
+        source.pop("read_on", None)
+    return out
 
 
 class ImportRefused(Exception):
