@@ -9,6 +9,7 @@ one route table per area (``admin.routes``):
   dashboard        /, /audit
   publishing       /changes, /publish, /history…
   excel            /export…, /import…
+  catalogue        /catalogue… (the catalogue importer's upload, dry run and apply)
   inbox            /inbox…
   editing          /procedures…, /faq…
   personal_data    /personal-data…
@@ -35,11 +36,11 @@ from admin.inbox import GroupCache
 from admin.knowledge_store import ThreadedKnowledgeStore
 from admin.middleware import MIDDLEWARES
 from admin.pages import ASYNC_REDIS, INBOX_GROUPS, KIND_NAMES, KNOWLEDGE_DIR, REDIS, SECURE_COOKIE, STORE, TRUSTED_PROXIES
-from admin.routes import dashboard, editing, excel, inbox, notifications, personal_data, publishing, session
+from admin.routes import catalogue, dashboard, editing, excel, inbox, notifications, personal_data, publishing, session
 from core.ops_http import add_ops_routes, count_requests
 
 HERE = Path(__file__).resolve().parent
-TABLES = (session.routes, dashboard.routes, publishing.routes, excel.routes, inbox.routes, editing.routes, personal_data.routes,
+TABLES = (session.routes, dashboard.routes, publishing.routes, excel.routes, catalogue.routes, inbox.routes, editing.routes, personal_data.routes,
           notifications.routes)
 MAX_REQUEST = 21 * 1024 * 1024  # an Excel upload of 20 MB and its form
 

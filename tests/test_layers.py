@@ -44,8 +44,9 @@ LAYERS: List[Tuple[str, ...]] = [
     ("notifications",),
     # 9. application status: store, ingestion API (appends to the notification streams)
     ("applications",),
-    # 10. a citizen's data across every store: export and erasure
-    ("personal_data",),
+    # 10. a citizen's data across every store: export and erasure; a province's catalogue into the
+    #     knowledge drafts (the catalogue importer)
+    ("personal_data", "catalogue"),
     # 11. the two applications: the action server's actions, the officers' workspace
     ("actions", "admin"),
     # 12. wiring: the run command and the entry points that join packages

@@ -8,6 +8,8 @@
   answered by the procedure's fields only (``utter_answer_general_rule``, recorded "case_general_rule"),
   for a matter we have no procedure for that one special case answers (``findings.case_only``) its own
   heading and the honest note that the rest is not known (``utter_answer_case_only``, recorded "case_only"),
+  for a procedure that left the catalogue (``catalogue.retired_on``, set by the importer) the warning
+  that it may no longer apply (``utter_answer_retired``, first of the notes),
   then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
   without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
@@ -145,6 +147,8 @@ def answer_reply(procedure: Procedure, findings: Findings, hotline: str, channel
         notes.append(response_text("utter_answer_general_rule", hotline=hotline))
     if findings.case_only:
         notes.append(response_text("utter_answer_case_only", case=case, hotline=hotline))
+    if procedure.catalogue is not None and procedure.catalogue.retired_on is not None:
+        notes.insert(0, response_text("utter_answer_retired", date=date_vn(procedure.catalogue.retired_on), hotline=hotline))
     sources, _ = _sources_line(procedure, findings)
     buttons = [Button(labels()["buttons"][a.value], aspect_payload(procedure.id, a))
                for a in findings.others[:MAX_OTHER_BUTTONS]]

@@ -122,6 +122,9 @@ def _aspect_lines(procedure: Procedure, aspect: Aspect) -> List[str]:
 def render_procedure(procedure: Procedure, aspect: Aspect) -> str:
     """The answer to "<aspect> of <procedure>?", ending with legal basis and update date."""
     lines = [f"{procedure.name} – {ASPECT_TITLES[aspect]}:", *_aspect_lines(procedure, aspect)]
+    if procedure.catalogue is not None and procedure.catalogue.retired_on is not None:
+        lines.append(f"Lưu ý: thủ tục đã rời danh mục thủ tục hành chính được công bố từ {date_vn(procedure.catalogue.retired_on)}, "
+                     "có thể không còn áp dụng.")
     if aspect is not Aspect.legal_basis:
         lines.append("Căn cứ: " + "; ".join(procedure.legal_basis) + ".")
     lines.append(f"(cập nhật: {date_vn(procedure.verified_on)})")

@@ -296,6 +296,30 @@ class KnowledgeStore:
         self.audit(user, "draft_saved", f"{kind}/{item_id}", {"fields": changed_fields(published, parsed)})
         return parsed, []
 
+    def save_drafts(self, kind: str, items: List[Dict[str, Any]], user: str) -> List[Problem]:
+        """Validate ``items`` together within the working knowledge and keep them all as drafts in one
+        Redis transaction, or none of them: the problems of any item are returned and nothing is saved
+        (the catalogue importer's "nothing half applied"). One audit entry ``drafts_saved``."""
+        working = self.working()
+        for data in items:
+            working[kind][str(data.get("id") or "_")] = data
+        base, problems = validate_snapshot(working)
+        mine = [p for data in items for p in problems_of(problems, kind, str(data.get("id") or "_"))]
+        if mine:
+            return mine
+        parsed_items = base.procedures if kind == "procedures" else {e.id: e for e in base.faq}
+        published = self.published()[kind]
+        pipe = self.redis.pipeline(transaction=True)
+        for data in items:
+            parsed = canonical(kind, parsed_items[data["id"]])
+            if published.get(data["id"]) == parsed:
+                pipe.hdel(KEY_DRAFTS, f"{kind}/{data['id']}")
+            else:
+                pipe.hset(KEY_DRAFTS, f"{kind}/{data['id']}", json.dumps({"data": parsed, "by": user, "at": now_iso()}, ensure_ascii=False))
+        pipe.execute()
+        self.audit(user, "drafts_saved", kind, {"count": len(items)})
+        return []
+
     def delete_item(self, kind: str, item_id: str, user: str) -> None:
         if item_id in self.published()[kind]:
             self.redis.hset(KEY_DRAFTS, f"{kind}/{item_id}", json.dumps({"data": None, "by": user, "at": now_iso()}))
