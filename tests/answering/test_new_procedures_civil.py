@@ -115,3 +115,20 @@ def test_re_registering_a_birth_is_its_own_procedure(live):
     known = procedure(live, "dang-ky-lai-khai-sinh")
     assert reply.procedure_id == "dang-ky-lai-khai-sinh"
     assert known.documents[0].split(" (")[0] in reply.text
+
+
+@pytest.mark.parametrize("text, procedure_id", [
+    ("Kết hôn ở Hàn Quốc rồi, về Việt Nam ghi chú kết hôn ở đâu?", "ghi-vao-so-ket-hon-o-nuoc-ngoai"),
+    ("ghi chu ket hon o dau", "ghi-vao-so-ket-hon-o-nuoc-ngoai"),
+    ("Ghi chú ly hôn làm ở đâu?", "ghi-vao-so-ly-hon-o-nuoc-ngoai"),
+    ("ly hon o nhat ve viet nam ghi chu ly hon o dau", "ghi-vao-so-ly-hon-o-nuoc-ngoai"),
+])
+def test_records_of_marriage_and_divorce_abroad_are_at_the_commune(live, text, procedure_id):
+    reply = ask(live, text)
+    assert reply.procedure_id == procedure_id
+    assert "UBND cấp xã" in reply.text
+
+
+def test_a_divorce_in_court_at_home_is_still_not_covered(live):
+    reply = ask(live, "Thủ tục ly hôn thuận tình nộp ở đâu?")
+    assert reply.procedure_id not in {"ghi-vao-so-ly-hon-o-nuoc-ngoai", "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai"}
