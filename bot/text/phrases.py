@@ -90,6 +90,9 @@ def _match_at(tokens: Sequence[Token], words: Sequence[str], start: int) -> Opti
     return None
 
 
+FIND_CACHE_SIZE = 512
+
+
 class PhraseSet:
     """Keys with their phrases and blockers, compiled once; ``find(words)`` returns every match."""
 
@@ -127,7 +130,19 @@ class PhraseSet:
         return found
 
     def find(self, words: Sequence[str]) -> List[Match]:
-        """Matches in text order (then longest first); a match lying within a blocker of its key is dropped."""
+        """Matches in text order (then longest first); a match lying within a blocker of its key is dropped.
+
+        The answer path asks about the same words several times per message (each clause, the story):
+        the last answers are remembered (the phrase set never changes once built)."""
+        key = tuple(words)
+        cache = self.__dict__.setdefault("_found", {})
+        if key not in cache:
+            if len(cache) >= FIND_CACHE_SIZE:
+                cache.clear()
+            cache[key] = self._find(key)
+        return list(cache[key])
+
+    def _find(self, words: Sequence[str]) -> List[Match]:
         matches = self._scan(self._index, words)
         if self._blockers and matches:
             blocks = self._scan(self._blockers, words)

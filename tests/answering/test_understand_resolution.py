@@ -145,9 +145,10 @@ def test_a_200_word_message_is_understood_well_under_20_ms():
     assert len(text.split()) >= 200
     understand(text, MATCHER)
     timings = []
-    for _ in range(10):
+    for n in range(10):
+        fresh = f"Lần thứ {n} tôi hỏi. " + text  # a message not seen before (the phrase scans remember answers)
         started = time.process_time()  # this process's CPU time: other processes on a shared machine do not count
-        found = understand(text, MATCHER)
+        found = understand(fresh, MATCHER)
         timings.append(time.process_time() - started)
     assert min(timings) < 0.020
     assert [a.value for a in found.asked] == ["authority", "fee", "deadline"]

@@ -13,7 +13,8 @@
    hôn", ranks after that), then whether the clause a question asks in names it ("làm lại CMND thì có
    phải đổi sang căn cước không?": ``asked_clause``; the qualifiers before that clause are only said, not
    asked), then the story's qualifiers it does not cover, then its alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
-   about the same thing (sharing two of its non-generic syllables) join the pool, ranked after the others;
+   about the same thing (sharing two of its non-generic syllables) join the pool with their own scores (alias score, or the share
+   of an alias said), so two siblings that both cover the case are told apart rather than tied;
 4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
    with no procedure named is ``not_covered`` too;
@@ -208,7 +209,9 @@ def resolve(
         thing = set(matcher.words(first.alias)) - GENERIC_SYLLABLES
         weaker = [c for c in result.candidates if c.procedure_id not in named]
         pool += [
-            Candidate(c.procedure_id, 0.0, c.alias) for c in weaker + list(result.suggestions)
+            # a sibling keeps its own score (alias score, or share of an alias said): two siblings that both
+            # cover the case are told apart by how much of their name the text says, not tied
+            Candidate(c.procedure_id, c.score, c.alias) for c in weaker + list(result.suggestions)
             if any(len(thing & syllables) >= min(2, len(thing) or 99)
                    for syllables in matcher.alias_syllables.get(c.procedure_id, ()))
         ]
