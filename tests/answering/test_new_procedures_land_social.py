@@ -81,3 +81,13 @@ def test_selling_a_motorbike_is_not_answered_with_the_land_transfer(live):
     reply = ask(live, "sang tên xe máy cũ cần giấy tờ gì")
     assert reply.procedure_id != "dang-ky-bien-dong-dat-dai"
     assert "Đăng ký biến động" not in reply.text
+
+
+@pytest.mark.parametrize("text", [
+    "bố mất không để lại di chúc, chia thừa kế đất thế nào",
+    "anh em tranh chấp đất thừa kế thì làm sao",
+    "khai nhận di sản thừa kế ở đâu",
+])
+def test_dividing_an_inheritance_is_not_answered_as_a_land_registration(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "not_covered" and reply.procedure_id is None, reply.text
