@@ -10,7 +10,8 @@ procedure alone:
 * ``spoken_name(procedure)``: the official name without the leading "Thủ tục" the catalogues prefix to
   many names ("Thủ tục đăng ký khai tử lưu động" is said "đăng ký khai tử lưu động");
 * ``content_syllables(words)``: the syllables of a name (folded, synonyms rewritten) that say what it is
-  about, without the function words of official names (``NAME_FUNCTION_WORDS``: "của", "đối với",
+  about, without the function words of official names (``NAME_FUNCTION_WORDS``: "của", "với" — not "đối",
+  which folds like "đổi" —,
   "trường hợp"…), for retrieval by share of the name said;
 * ``name_qualifiers(words)``: the qualifiers of bot/text/qualifiers.yml that an official name says
   ("Cấp lại Giấy chứng nhận do bị mất" -> cap_lai, mat; "… có yếu tố nước ngoài" -> yeu_to_nuoc_ngoai),
@@ -31,7 +32,7 @@ from bot.text.phrases import PhraseSet, lexicon_phrases
 
 # Folded syllables official names use to join their parts; they say nothing of what the procedure is about.
 NAME_FUNCTION_WORDS = frozenset(
-    "thu tuc cua doi voi cho tai theo va hoac trong truong hop cac nhung mot da duoc la do o tu den nay khi "
+    "thu tuc cua voi cho tai theo va hoac trong truong hop cac nhung mot da duoc la do o tu den nay khi "
     "ve ma thi bi bang".split()
 )
 LEADING = ("thu", "tuc")

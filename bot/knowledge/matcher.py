@@ -18,8 +18,9 @@ Imported procedures (a ``catalogue`` block, bot.knowledge.imported) are found by
 is long ("Đăng ký, cấp Giấy chứng nhận đối với trường hợp đã chuyển quyền sử dụng đất trước") while
 citizens say a part of it. Besides the aligned name (without its leading "Thủ tục"), a name is retrieved
 by the share of its content syllables (``content_syllables``) the text says within one window
-(``NAME_WINDOW`` × the name's length): at least ``NAME_MIN_SAID`` of them and ``NAME_MIN_SHARE`` of the
-name; the score is the syllables said × that share, less typos. Every score an official name of an
+(``NAME_WINDOW`` × the name's length): at least ``NAME_MIN_SAID`` of them said exactly and
+``NAME_MIN_SHARE`` of the name, including a distinctive syllable (one few official names have:
+"cấp", "đăng ký", "giấy" are in hundreds) unless the whole name is said; the score is the syllables said × that share, less typos. Every score an official name of an
 imported procedure earns is lowered by ``NAME_PENALTY``, so a hand-written alias of the same strength
 wins; the words of its field (lĩnh vực) in the text add up to ``FIELD_BONUS``. A retired record
 (``catalogue.retired_on``) is not matched at all. An imported procedure without ``qualifiers:`` covers
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -205,7 +207,8 @@ def _said_share(name: OfficialName, hits: Hits, text_weights: Sequence[float],
                 distinctive: "set") -> Tuple[int, float, float, float]:
     """Over the densest window of the text: (content syllables said, share of the name said, what they
     weigh in the text — less where a synonym made a short name long —, typo cost); (0, 0, 0, 0) unless at
-    least NAME_MIN_SAID are said exactly, one of them distinctive (not in many official names)."""
+    least NAME_MIN_SAID are said exactly and one of them is distinctive (not in many official names) or the
+    whole name is said."""
     found = sorted((position, syllable, cost) for syllable in name.syllables
                    for position, cost in hits.get(syllable, {}).items())
     width = NAME_WINDOW * len(name.syllables) + MAX_GAP
@@ -221,7 +224,7 @@ def _said_share(name: OfficialName, hits: Hits, text_weights: Sequence[float],
             if kept is None or (cost, -weight) < (kept[0], -kept[1]):
                 costs[syllable] = (cost, weight)
         exact = [syllable for syllable, (cost, _) in costs.items() if cost == 0]
-        if len(exact) < NAME_MIN_SAID or not distinctive.intersection(exact):
+        if len(exact) < NAME_MIN_SAID or not (distinctive.intersection(exact) or len(costs) == len(name.syllables)):
             continue
         typos = sum(cost for cost, _ in costs.values())
         weight = sum(w for _, w in costs.values())
@@ -229,6 +232,11 @@ def _said_share(name: OfficialName, hits: Hits, text_weights: Sequence[float],
         if (candidate[0], candidate[2] - candidate[3]) > (best[0], best[2] - best[3]):
             best = candidate
     return best
+
+
+def _needed(name: OfficialName) -> float:
+    """How many of a name's content syllables the text must say."""
+    return max(NAME_MIN_SAID, NAME_MIN_SHARE * len(name.syllables))
 
 
 def _field_bonus(name: OfficialName, hits: Hits) -> float:
@@ -247,6 +255,40 @@ def _keep_best(found: Dict[str, Candidate], candidate: Candidate) -> None:
     current = found.get(candidate.procedure_id)
     if current is None or candidate.score > current.score:
         found[candidate.procedure_id] = candidate
+
+
+@lru_cache(maxsize=20000)
+def _folded(text: str) -> Tuple[str, ...]:
+    """The search key's syllables of a name or alias (kept: a reload rebuilds the matcher from the same texts)."""
+    return tuple(search_key(text).split())
+
+
+class _Qualifiers(dict):
+    """Procedure id -> the qualifiers it covers; an imported procedure without ``qualifiers:`` gets those
+    its name says (``name_qualifiers``), worked out when first asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: Dict[str, Tuple[str, ...]] = {}
+
+    def later(self, procedure_id: str, name_words: Tuple[str, ...]) -> None:
+        self._pending[procedure_id] = name_words
+
+    def _resolve(self, procedure_id: str) -> None:
+        words = self._pending.pop(procedure_id, None)
+        if words is not None:
+            self[procedure_id] = name_qualifiers(words)
+
+    def get(self, procedure_id, default=None):  # type: ignore[override]
+        self._resolve(procedure_id)
+        return super().get(procedure_id, default)
+
+    def __getitem__(self, procedure_id):
+        self._resolve(procedure_id)
+        return super().__getitem__(procedure_id)
+
+    def __contains__(self, procedure_id) -> bool:
+        return procedure_id in self._pending or super().__contains__(procedure_id)
 
 
 def _incidence(rows: Sequence[Sequence[str]], column: Dict[str, int]) -> csc_matrix:
@@ -281,7 +323,7 @@ class ProcedureMatcher:
         self.aliases: List[Alias] = []
         self.official: List[OfficialName] = []
         self.names: Dict[str, str] = {}
-        self.qualifiers: Dict[str, Tuple[str, ...]] = {}
+        self.qualifiers = _Qualifiers()
         seen = set()
         for procedure in procedures:
             if is_retired(procedure):
@@ -290,7 +332,7 @@ class ProcedureMatcher:
             self.names[procedure.id] = procedure.name
             name = spoken_name(procedure) if imported else procedure.name
             for text in [name, *procedure.aliases]:
-                rewritten, weights = self.rewriter.rewrite_weighted(search_key(text).split())
+                rewritten, weights = self.rewriter.rewrite_weighted(_folded(text))
                 key = tuple(rewritten)
                 if key and (procedure.id, key) not in seen:
                     seen.add((procedure.id, key))
@@ -298,12 +340,14 @@ class ProcedureMatcher:
                     self.aliases.append(Alias(procedure.id, text, key, tuple(weights), penalty))
             covered = tuple(procedure.qualifiers)
             if imported:
-                words = tuple(self.rewriter.rewrite(search_key(name).split()))
+                words = tuple(self.rewriter.rewrite(_folded(name)))
                 content = content_syllables(words)
-                field = content_syllables(self.rewriter.rewrite(search_key(procedure.catalogue.field or "").split()))
+                field = content_syllables(self.rewriter.rewrite(_folded(procedure.catalogue.field or "")))
                 if len(content) >= NAME_MIN_SAID:
                     self.official.append(OfficialName(procedure.id, name, content, field))
-                covered = covered or name_qualifiers(words)
+                if not covered:  # what its name says, found when first asked (2,000 names take seconds)
+                    self.qualifiers.later(procedure.id, words)
+                    continue
             self.qualifiers[procedure.id] = covered
         self.alias_syllables: Dict[str, List[frozenset]] = {}
         for alias in self.aliases:
@@ -322,8 +366,7 @@ class ProcedureMatcher:
         self._need_align = distinct - long_alias  # all syllables, or all but one for a long alias
         self._need_suggest = np.maximum(2, SUGGESTION_COVERAGE * distinct)
         self._names_by_syllable = _incidence([name.syllables for name in self.official], self._column)
-        self._need_name = np.array([max(NAME_MIN_SAID, NAME_MIN_SHARE * len(name.syllables))
-                                    for name in self.official], dtype=float)
+        self._need_name = np.array([_needed(name) for name in self.official], dtype=float)
         naming: Dict[str, int] = {}
         for official in self.official:
             for syllable in official.syllables:
@@ -385,7 +428,7 @@ class ProcedureMatcher:
             for number in np.nonzero(named >= self._need_name)[0].tolist():
                 official = self.official[number]
                 count, share, weight, typos = _said_share(official, hits, weights, self._distinctive)
-                if count >= NAME_MIN_SAID and share >= NAME_MIN_SHARE:
+                if count >= _needed(official):
                     score = weight * share - typos - NAME_PENALTY + _field_bonus(official, hits)
                     _keep_best(best, Candidate(official.procedure_id, round(score, 3), official.text))
         candidates = sorted(best.values(), key=lambda c: (-c.score, c.procedure_id))
