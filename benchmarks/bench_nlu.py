@@ -38,8 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bot.knowledge import repository  # noqa: E402
 from bot.training import train_command  # noqa: E402
 
-HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
-VARIANTS = ["diacritics", "no_diacritics", "abbreviated"]
+from benchmarks.heldout import HELDOUT, VARIANTS, procedure_correct  # noqa: E402
 RESULTS = ROOT / "docs" / "benchmarks.md"
 
 
@@ -81,14 +80,6 @@ def lookup_procedures(text: str) -> List[str]:
     base = repository.current().base
     lowered = text.lower()
     return sorted({p.id for p in base.procedures.values() for a in [p.name, *p.aliases] if a.lower() in lowered})
-
-
-def procedure_correct(item: Dict, found: List[str]) -> bool:
-    if item.get("procedure"):
-        return found == [item["procedure"]]
-    if item.get("ambiguous"):
-        return len(found) != 1
-    return not found
 
 
 def score(items: List[Dict], predictions: List[Dict], found: List[List[str]]) -> Dict[str, Dict[str, float]]:

@@ -293,3 +293,37 @@ def test_a_matter_we_have_no_procedure_for_gets_the_case_made_for_it_and_says_wh
 def test_the_case_made_for_a_matter_stays_out_of_other_questions(assistant_with_special_cases):
     reply = texts(assistant_with_special_cases.conversation()("đăng ký khai sinh cho con ở đâu"))
     assert SPECIAL_CASES[2]["answer"] not in reply and answers(reply, "dang-ky-khai-sinh", Aspect.authority)
+
+
+# An imported procedure (catalogue block, no aliases): a real name of Hải Phòng's list, content a placeholder
+IMPORTED = {
+    "id": "dang-ky-giam-ho", "code": "1.004837", "name": "Thủ tục đăng ký giám hộ",
+    "documents": ["(Dữ liệu thử nghiệm) Tờ khai đăng ký giám hộ theo mẫu"],
+    "fee": {"note": "(Dữ liệu thử nghiệm) Theo hồ sơ thủ tục trên Cổng Dịch vụ công quốc gia"},
+    "deadline": "(Dữ liệu thử nghiệm) Theo hồ sơ thủ tục", "authority": "Ủy ban nhân dân cấp xã",
+    "online": {"level": "mot_phan"}, "legal_basis": ["(Dữ liệu thử nghiệm) Luật Hộ tịch 2014"],
+    "sources": [{"title": "Nguồn thử nghiệm", "read_on": "2026-12-03"}], "verified_on": "2026-12-03",
+    "catalogue": {"source": "csdl_quoc_gia", "record": "1.004837", "field": "Hộ tịch", "level": "xa",
+                  "imported_on": "2026-12-03"},
+}
+
+
+@pytest.fixture(scope="module")
+def assistant_with_an_imported_procedure(tmp_path_factory):
+    """The assistant on a copy of the knowledge plus one imported procedure that has no aliases."""
+    root = tmp_path_factory.mktemp("knowledge-imported")
+    source = Path(__file__).resolve().parent.parent / "knowledge"
+    for folder in ("procedures", "faq", "lexicon"):
+        (root / folder).mkdir()
+        for path in (source / folder).glob("*.yml"):
+            (root / folder / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    (root / "procedures" / "dang-ky-giam-ho.yml").write_text(yaml.safe_dump(IMPORTED, allow_unicode=True), "utf-8")
+    with running_assistant(str(tmp_path_factory.mktemp("imported-data")), redis_db=13,
+                           extra_env={"KNOWLEDGE_DIR": str(root)}) as running:
+        yield running
+
+
+def test_an_imported_procedure_is_found_by_its_official_name_only(assistant_with_an_imported_procedure):
+    reply = texts(assistant_with_an_imported_procedure.conversation()("dang ky giam ho can giay to gi"))
+    assert "Tờ khai đăng ký giám hộ theo mẫu" in reply
+    assert "Bộ phận Một cửa của Ủy ban nhân dân cấp xã" in reply  # where, from its level

@@ -135,17 +135,29 @@ def _deadline(procedure: Procedure) -> Tuple[str, ...]:
     return (procedure.deadline, *_bullets(_per_channel(ways, lambda way: way.deadline)))
 
 
+def where_to_submit(procedure: Procedure) -> Optional[str]:
+    """``where``, or for an imported procedure without it, what its level (cấp thực hiện) says
+    (``where_by_level`` in labels.yml: a commune procedure is submitted at the commune's one-stop desk)."""
+    if procedure.where:
+        return procedure.where
+    level = procedure.catalogue.level if procedure.catalogue else None
+    template = (labels().get("where_by_level") or {}).get(level.value) if level else None
+    return template.format(authority=procedure.authority) if template else None
+
+
 def _along_lines(procedure: Procedure, aspect: Asked) -> Tuple[str, ...]:
     """An aspect given unasked, in one line: where to submit rather than the authority and the place."""
-    if aspect is Asked.authority and procedure.where:
-        return (procedure.where,)
+    where = where_to_submit(procedure)
+    if aspect is Asked.authority and where:
+        return (where,)
     return field_lines(procedure, aspect)[:1]
 
 
 def _authority(procedure: Procedure) -> Tuple[str, ...]:
-    if not procedure.where:
+    where = where_to_submit(procedure)
+    if not where:
         return (procedure.authority,)
-    return (f"Cơ quan giải quyết: {procedure.authority}", f"Nơi nộp: {procedure.where}")
+    return (f"Cơ quan giải quyết: {procedure.authority}", f"Nơi nộp: {where}")
 
 
 def _online(procedure: Procedure) -> Tuple[str, ...]:

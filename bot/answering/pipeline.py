@@ -208,7 +208,7 @@ def answer(text: str, context: Context = Context(), knowledge=None, settings: Op
         return stage3.which_reply(_names(live, resolution.candidates), asked, several=True)
 
     if (status is ResolutionStatus.not_covered and resolution.uncovered_qualifiers and resolution.candidates
-            and resolution.candidates[0] in procedures and not procedures[resolution.candidates[0]].qualifiers):
+            and resolution.candidates[0] in procedures and not live.matcher.qualifiers.get(resolution.candidates[0])):
         # the closest procedure declares no qualifiers (written before they existed, or by an officer in
         # the workspace): its coverage is unknown, so the message's qualifier cannot rule it out
         understood = replace(understood, resolution=Resolution(ResolutionStatus.resolved, resolution.candidates[0]))

@@ -40,6 +40,11 @@ def topic_syllables(text: str) -> List[str]:
     return [s for s in syllables(expand_abbreviations(normalize(text))) if s not in question_words()]
 
 
+@lru_cache(maxsize=50000)
+def _features(text: str) -> Tuple[str, ...]:
+    return tuple(faq_features(text))
+
+
 def faq_features(text: str) -> List[str]:
     expanded = expand_abbreviations(normalize(text))
     plain = topic_syllables(text)
@@ -52,8 +57,13 @@ def faq_features(text: str) -> List[str]:
 
 
 def _procedure_texts(procedures: Iterable[Procedure]) -> List[str]:
+    """The hand-written procedures' texts (imported ones, with a ``catalogue`` block, are left out: a
+    province's 2,000 official names and placeholder contents would reweigh every FAQ word, and cost
+    seconds of segmentation at each reload)."""
     texts: List[str] = []
     for procedure in procedures:
+        if procedure.catalogue is not None:
+            continue
         texts += [procedure.name, *procedure.aliases, *procedure.documents, procedure.deadline, procedure.authority]
     return texts
 
@@ -77,7 +87,7 @@ class FaqIndex:
                 self._owners.append(number)
         self._vectorizer: Optional[TfidfVectorizer] = None
         if self._texts:
-            self._vectorizer = TfidfVectorizer(analyzer=faq_features, sublinear_tf=True)
+            self._vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True)
             self._vectorizer.fit(self._texts + _procedure_texts(procedures))
             self._matrix = self._vectorizer.transform(self._texts)
             self._topics = [set(topic_syllables(text)) for text in self._texts]

@@ -151,3 +151,14 @@ class PhraseSet:
                 if not any(b.key == m.key and b.start <= m.start and m.end <= b.end for b in blocks)
             ]
         return sorted(matches, key=lambda m: (m.start, -(m.end - m.start), m.key))
+
+
+def lexicon_phrases(raw: Mapping) -> "PhraseSet":
+    """The PhraseSet of a keyed lexicon file (bot/text/qualifiers.yml's shape: ``classes`` and, per key of
+    ``qualifiers``, ``phrases`` and ``blockers``): one reading of the file for every user."""
+    entries = raw.get("qualifiers") or {}
+    return PhraseSet(
+        {key: (entry or {}).get("phrases") or [] for key, entry in entries.items()},
+        {key: (entry or {}).get("blockers") or [] for key, entry in entries.items()},
+        raw.get("classes") or {},
+    )

@@ -15,7 +15,7 @@ from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
 
 import yaml
 
-from bot.text.phrases import Match, PhraseSet
+from bot.text.phrases import Match, PhraseSet, lexicon_phrases
 
 QUALIFIERS_FILE = Path(__file__).resolve().parents[2] / "text" / "qualifiers.yml"
 
@@ -67,12 +67,7 @@ def parse(raw: dict) -> Lexicon:
         unknown = [k for k in qualifier.implies if k not in qualifiers]
         if unknown:
             raise ValueError(f"{QUALIFIERS_FILE.name}: {qualifier.key} implies unknown qualifier(s) {unknown}")
-    phrases = PhraseSet(
-        {key: entry.get("phrases") or [] for key, entry in entries.items()},
-        {key: entry.get("blockers") or [] for key, entry in entries.items()},
-        raw.get("classes") or {},
-    )
-    return Lexicon(qualifiers, phrases)
+    return Lexicon(qualifiers, lexicon_phrases(raw))
 
 
 @lru_cache(maxsize=1)
