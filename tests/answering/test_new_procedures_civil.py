@@ -9,22 +9,8 @@ import re
 
 import pytest
 
-from bot.answering.pipeline import Context, answer
-from bot.knowledge import repository
+from tests.answering.real_knowledge import ask, live, procedure  # noqa: F401  (live: a fixture)
 from bot.knowledge.render import money
-
-
-@pytest.fixture(scope="module")
-def live():
-    return repository.current()
-
-
-def ask(live, text):
-    return answer(text, Context(), live)
-
-
-def procedure(live, procedure_id):
-    return live.base.procedures[procedure_id]
 
 
 def first_sentence(text: str) -> str:

@@ -10,18 +10,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.find import field_lines
-from bot.answering.pipeline import Context, answer
 from bot.answering.types import Asked
-from bot.knowledge import repository
-
-
-@pytest.fixture(scope="module")
-def live():
-    return repository.current()
-
-
-def ask(live, text):
-    return answer(text, Context(), live)
+from tests.answering.real_knowledge import ask, live, procedure  # noqa: F401  (live: a fixture)
 
 
 def gives(reply, live, procedure_id, aspect):
