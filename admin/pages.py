@@ -1,6 +1,6 @@
 """What every page handler of the workspace uses: the application's keys (its Redis client, knowledge
 store, cookie and proxy settings), the request's officer, flash messages, rendering a template with
-the layout's context, and the See Other redirect every successful POST answers with.
+the layout's context, an uploaded file, and the See Other redirect every successful POST answers with.
 
 Redis (the async client, ``ASYNC_REDIS``): a session's flash messages are rewritten in
 ``admin:session:<sha256>`` (``auth.session_key``); the layout counts the drafts (``kb:drafts``,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -91,6 +91,20 @@ async def _pop_flash(request: web.Request) -> List[Dict[str, str]]:
 
 def redirect(location: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(location)
+
+
+async def uploaded(request: web.Request, form: Any, back: str, missing: str, max_bytes: int) -> Tuple[str, bytes]:
+    """The name and content of the form's ``file``; without one, or over ``max_bytes``, a flash message
+    and a See Other back to ``back`` (raised)."""
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
+        await flash(request, missing, "error")
+        raise redirect(back)
+    content = upload.file.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        await flash(request, f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024)} MB).", "error")
+        raise redirect(back)
+    return upload.filename, content
 
 
 def render(request: web.Request, template: str, context: Dict[str, Any], status: int = 200) -> web.Response:

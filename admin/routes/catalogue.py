@@ -22,7 +22,7 @@ import secrets
 
 from aiohttp import web
 
-from admin.pages import async_redis_of, flash, page_context, redirect, render, store_of, user_of
+from admin.pages import async_redis_of, flash, page_context, redirect, render, store_of, uploaded, user_of
 from catalogue import importer
 
 routes = web.RouteTableDef()
@@ -39,28 +39,22 @@ async def catalogue_page(request: web.Request) -> web.Response:
 @routes.post("/catalogue")
 async def catalogue_upload(request: web.Request) -> web.Response:
     form = await request.post()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
-        await flash(request, "Hãy chọn một tệp danh mục (.json, .html hoặc .xlsx).", "error")
-        raise redirect("/catalogue")
-    fmt = importer.format_of(upload.filename, str(form.get("format") or "") or None)
+    filename, content = await uploaded(request, form, "/catalogue",
+                                       "Hãy chọn một tệp danh mục (.json, .html hoặc .xlsx).", MAX_UPLOAD)
+    fmt = importer.format_of(filename, str(form.get("format") or "") or None)
     if fmt is None:
         await flash(request, "Chỉ nhận tệp .json (CSDL quốc gia), .html (trang chi tiết thủ tục) hoặc .xlsx (danh mục của tỉnh).", "error")
-        raise redirect("/catalogue")
-    content = upload.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        await flash(request, "Tệp quá lớn (tối đa 20 MB).", "error")
         raise redirect("/catalogue")
     partial = bool(form.get("partial"))
     store = store_of(request)
     working = await store.working()
     loop = asyncio.get_running_loop()
-    report = await loop.run_in_executor(None, lambda: importer.dry_run(content, fmt, working, dt.date.today(), partial, upload.filename))
+    report = await loop.run_in_executor(None, lambda: importer.dry_run(content, fmt, working, dt.date.today(), partial, filename))
     token = secrets.token_urlsafe(16)
-    saved = {"file": upload.filename, "format": fmt, "partial": partial, "user": user_of(request).username,
+    saved = {"file": filename, "format": fmt, "partial": partial, "user": user_of(request).username,
              "content": base64.b64encode(content).decode()}
     await async_redis_of(request).set(KEY.format(token), json.dumps(saved), ex=UPLOAD_TTL)
-    await store.audit(user_of(request).username, "catalogue_dry_run", upload.filename, report.summary())
+    await store.audit(user_of(request).username, "catalogue_dry_run", filename, report.summary())
     return render(request, "catalogue.html", {**await page_context(request), "report": report, "token": token,
                                               "partial": partial})
 

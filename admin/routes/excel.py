@@ -20,7 +20,7 @@ import secrets
 from aiohttp import web
 
 from admin import excel
-from admin.pages import async_redis_of, flash, kind_of, page_context, redirect, render, store_of, user_of
+from admin.pages import async_redis_of, flash, kind_of, page_context, redirect, render, store_of, uploaded, user_of
 
 routes = web.RouteTableDef()
 IMPORT_TTL = 3600
@@ -58,22 +58,15 @@ async def import_page(request: web.Request) -> web.Response:
 @routes.post("/import")
 async def import_upload(request: web.Request) -> web.Response:
     form = await request.post()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
-        await flash(request, "Hãy chọn một tệp .xlsx hoặc .csv.", "error")
-        raise redirect("/import")
-    content = upload.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        await flash(request, "Tệp quá lớn (tối đa 20 MB).", "error")
-        raise redirect("/import")
+    filename, content = await uploaded(request, form, "/import", "Hãy chọn một tệp .xlsx hoặc .csv.", MAX_UPLOAD)
     store = store_of(request)
     loop = asyncio.get_running_loop()
-    rows, file_errors = await loop.run_in_executor(None, excel.read_upload, upload.filename, content)
+    rows, file_errors = await loop.run_in_executor(None, excel.read_upload, filename, content)
     report = await loop.run_in_executor(None, excel.dry_run, rows, await store.working(), file_errors)
     token = secrets.token_urlsafe(16)
-    await async_redis_of(request).set(f"admin:import:{token}", json.dumps({"report": report.to_json(), "user": user_of(request).username, "file": upload.filename}, ensure_ascii=False), ex=IMPORT_TTL)
-    await store.audit(user_of(request).username, "import_dry_run", upload.filename, {"added": len(report.added), "changed": len(report.changed), "errors": len(report.errors)})
-    return render(request, "import.html", {**await page_context(request), "report": report, "token": token, "filename": upload.filename})
+    await async_redis_of(request).set(f"admin:import:{token}", json.dumps({"report": report.to_json(), "user": user_of(request).username, "file": filename}, ensure_ascii=False), ex=IMPORT_TTL)
+    await store.audit(user_of(request).username, "import_dry_run", filename, {"added": len(report.added), "changed": len(report.changed), "errors": len(report.errors)})
+    return render(request, "import.html", {**await page_context(request), "report": report, "token": token, "filename": filename})
 
 
 @routes.post("/import/apply")
