@@ -28,7 +28,7 @@ from typing import Any, AsyncGenerator, Callable, Optional, Text, Tuple
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from redis.asyncio import Redis as AsyncRedis
-from redis.exceptions import WatchError
+from redis.exceptions import RedisError, WatchError
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +100,28 @@ class AtomicRedisLockStore(RedisLockStore):
     async def lock(
         self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncGenerator[TicketLock, None]:
-        """Rasa's ``LockStore.lock`` with atomic, asynchronous steps."""
-        ticket = await self.take_ticket(conversation_id, lock_lifetime)
+        """Rasa's ``LockStore.lock`` with atomic, asynchronous steps. Redis unreachable before the turn
+        starts is a ``LockError``, as with Rasa's store: nothing of the turn has run, so the channel keeps
+        the message and hands it over again (``channels.common.deliver``)."""
         try:
-            while True:
-                lock = await self.current(conversation_id)
-                if lock is None:  # expired and deleted meanwhile
-                    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
-                if not lock.is_locked(ticket):
-                    break
-                await asyncio.sleep(min(wait_time_in_seconds, POLL_SECONDS))
-                await self.drop_expired(conversation_id)
+            ticket = await self.take_ticket(conversation_id, lock_lifetime)
+        except RedisError as error:
+            raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}' ({error!r}).") from error
+        try:
+            try:
+                while True:
+                    lock = await self.current(conversation_id)
+                    if lock is None:  # expired and deleted meanwhile
+                        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+                    if not lock.is_locked(ticket):
+                        break
+                    await asyncio.sleep(min(wait_time_in_seconds, POLL_SECONDS))
+                    await self.drop_expired(conversation_id)
+            except RedisError as error:
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}' ({error!r}).") from error
             yield lock
         finally:
-            await self.give_back(conversation_id, ticket)
+            try:
+                await self.give_back(conversation_id, ticket)
+            except RedisError as error:  # the ticket expires with its lifetime
+                logger.warning("lock for a conversation not given back (%s); it expires by itself", type(error).__name__)
