@@ -12,6 +12,13 @@ transaction (WATCH the key, read, MULTI/EXEC; retried when another process chang
 between), with redis.asyncio, so the event loop never waits on a socket. A waiting message checks
 its turn every ``POLL_SECONDS`` (Rasa: every second).
 
+Redis failures (unreachable, or no answer within ``socket_timeout``, Rasa's 10 s by default): any that
+happens before the turn starts (taking the ticket, waiting for it, dropping expired tickets) is a
+``LockError``, as with Rasa's store: nothing of the turn has run, and the channels keep the message
+and hand it over again (``channels.common.deliver``). A failure to give the ticket back after the turn
+is logged (WARNING) and not raised: the turn has run, and the ticket expires by itself after its
+lifetime (``lock_lifetime``, Rasa's 60 s), so the conversation's next message waits at most that long.
+
 Redis keys (same as Rasa's store): ``<key_prefix>:lock:<conversation id>`` -> the lock's JSON
 (``TicketLock.dumps``). Configured in the endpoints file as
 ``lock_store: {type: bot.lock_store.AtomicRedisLockStore, url, port, db, key_prefix, ...}``.
@@ -26,7 +33,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, Callable, Optional, Text, Tuple
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import DEFAULT_SOCKET_TIMEOUT_IN_SECONDS, LOCK_LIFETIME, LockError, RedisLockStore
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError, WatchError
 
@@ -47,6 +54,9 @@ class AtomicRedisLockStore(RedisLockStore):
             username=kwargs.get("username"), password=kwargs.get("password"), ssl=bool(kwargs.get("use_ssl", False)),
             ssl_certfile=kwargs.get("ssl_certfile"), ssl_keyfile=kwargs.get("ssl_keyfile"),
             ssl_ca_certs=kwargs.get("ssl_ca_certs"),
+            # a Redis that hangs fails the call (a LockError before the turn) instead of holding the turn forever
+            socket_timeout=float(kwargs.get("socket_timeout", DEFAULT_SOCKET_TIMEOUT_IN_SECONDS)),
+            socket_connect_timeout=float(kwargs.get("socket_timeout", DEFAULT_SOCKET_TIMEOUT_IN_SECONDS)),
         )
 
     async def change(self, conversation_id: Text, change: LockChange) -> Any:

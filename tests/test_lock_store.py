@@ -9,12 +9,12 @@ import os
 
 import pytest
 from redis.asyncio import Redis as AsyncRedis
-from rasa.core.lock_store import LockStore
+from rasa.core.lock_store import LockError, LockStore
 from rasa.core.utils import number_of_sanic_workers
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
-from tests.conftest import REDIS_HOST, REDIS_PORT
+from tests.conftest import REDIS_HOST, REDIS_PORT, free_port
 
 DB = 11
 PROCESSES, TURNS = 4, 12
@@ -103,3 +103,44 @@ def test_one_worker_when_not_asked_for_more(monkeypatch, workers):
     else:
         monkeypatch.setenv("SANIC_WORKERS", workers)
     assert number_of_sanic_workers(config) == 1
+
+
+async def test_redis_unreachable_before_the_turn_is_a_lock_error_and_the_turn_does_not_run():
+    """What lets a channel keep the message through an outage (channels.common.deliver)."""
+    locks = AtomicRedisLockStore(host=REDIS_HOST, port=free_port(), db=DB, key_prefix="lock")  # nobody listens
+    ran = []
+    with pytest.raises(LockError):
+        async with locks.lock("webchat:outage"):
+            ran.append(True)
+    assert ran == []
+
+
+async def test_redis_lost_while_waiting_for_the_turn_is_a_lock_error(redis_db):
+    redis_db(DB)
+    locks, waiting, ran = store(), store(), []
+
+    async def next_message() -> None:
+        async with waiting.lock("webchat:lost"):
+            ran.append(True)
+
+    async with locks.lock("webchat:lost"):  # a turn is running: the next message waits for it
+        task = asyncio.create_task(next_message())
+        while len((await locks.current("webchat:lost")).tickets) < 2:
+            await asyncio.sleep(0.01)
+        waiting.async_red = AsyncRedis(host=REDIS_HOST, port=free_port(), db=DB)  # its Redis gone from now on
+        with pytest.raises(LockError):
+            await task
+    assert ran == []
+
+
+async def test_a_ticket_not_given_back_is_logged_and_expires_by_itself(redis_db, caplog):
+    redis_db(DB)
+    locks = store()
+    async with locks.lock("webchat:gone", lock_lifetime=0.5):
+        locks.async_red = AsyncRedis(host=REDIS_HOST, port=free_port(), db=DB)  # Redis lost during the turn
+    # the turn ended without an error; the lock says it could not give its ticket back
+    assert any("not given back" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert (await store().current("webchat:gone")) is not None  # the ticket is still there
+    started = asyncio.get_running_loop().time()
+    async with store().lock("webchat:gone"):  # the next message gets its turn once the ticket expired
+        assert asyncio.get_running_loop().time() - started < 5
