@@ -9,7 +9,7 @@ import os
 
 import pytest
 from redis.asyncio import Redis as AsyncRedis
-from rasa.core.lock_store import LockError, LockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.core.utils import number_of_sanic_workers
 from rasa.utils.endpoints import EndpointConfig
 
@@ -56,9 +56,17 @@ def test_turns_of_one_conversation_from_several_processes_never_overlap(redis_db
     assert client.get("lock:lock:webchat:shared") is None  # the lock is gone when nobody waits
 
 
-async def test_waiting_messages_are_served_in_the_order_they_arrived(redis_db):
+async def test_waiting_messages_are_served_in_the_order_they_arrived(redis_db, monkeypatch):
     redis_db(DB)
     locks, served, issued = store(), [], []
+    taken, take = asyncio.Event(), locks.take_ticket
+
+    async def take_and_tell(conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        ticket = await take(conversation_id, lock_lifetime)
+        taken.set()
+        return ticket
+
+    monkeypatch.setattr(locks, "take_ticket", take_and_tell)
 
     async def message(n: int) -> None:
         async with locks.lock("webchat:order"):
@@ -66,8 +74,9 @@ async def test_waiting_messages_are_served_in_the_order_they_arrived(redis_db):
             await asyncio.sleep(0.01)
 
     async def arrive(n: int) -> asyncio.Task:
+        taken.clear()
         task = asyncio.create_task(message(n))
-        await asyncio.sleep(0.005)  # the ticket is taken before the next message arrives
+        await asyncio.wait_for(taken.wait(), 10)  # its ticket is taken before the next message arrives
         issued.append(n)
         return task
 
