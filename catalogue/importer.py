@@ -95,7 +95,7 @@ def dry_run(content: bytes, fmt: str, working: Snapshot, today: dt.date, partial
     procedures = candidate["procedures"]
     taken = set(procedures)
     seen_codes: Dict[str, int] = {}
-    touched: List[Tuple[Record, str, Optional[Dict[str, Any]]]] = []
+    touched: List[Tuple[Record, str]] = []
     for record in records:
         mapped, errors = map_record(record, source, today)
         report.errors += [str(e) for e in errors]
@@ -116,7 +116,7 @@ def dry_run(content: bytes, fmt: str, working: Snapshot, today: dt.date, partial
             report.differences.append({"id": merged["id"], "record": record.code, "number": record.number,
                                        "fields": [d["field"] for d in differences], "details": differences})
         procedures[merged["id"]] = merged
-        touched.append((record, merged["id"], existing))
+        touched.append((record, merged["id"]))
     if not partial and records:
         provinces = {province_of(r.code) for r in records}
         in_file = {r.code for r in records}
@@ -128,7 +128,7 @@ def dry_run(content: bytes, fmt: str, working: Snapshot, today: dt.date, partial
                 report.retired.append({"id": item_id, "record": block.get("record"), "name": data.get("name")})
     base, problems = validate_snapshot(candidate)
     items: List[Dict[str, Any]] = []
-    for record, item_id, existing in touched:
+    for record, item_id in touched:
         mine = problems_of(problems, "procedures", item_id)
         if mine:
             report.errors += [f"record {record.number}: {p.message}" for p in mine]
