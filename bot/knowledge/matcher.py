@@ -342,7 +342,8 @@ class ProcedureMatcher:
             if imported:
                 words = tuple(self.rewriter.rewrite(_folded(name)))
                 content = content_syllables(words)
-                field = content_syllables(self.rewriter.rewrite(_folded(procedure.catalogue.field or "")))
+                catalogue_field = procedure.catalogue.field if procedure.catalogue else None
+                field = content_syllables(self.rewriter.rewrite(_folded(catalogue_field or "")))
                 if len(content) >= NAME_MIN_SAID:
                     self.official.append(OfficialName(procedure.id, name, content, field))
                 if not covered:  # what its name says, found when first asked (2,000 names take seconds)

@@ -307,7 +307,7 @@ class KnowledgeStore:
         mine = [p for data in items for p in problems_of(problems, kind, str(data.get("id") or "_"))]
         if mine:
             return mine
-        parsed_items = base.procedures if kind == "procedures" else {e.id: e for e in base.faq}
+        parsed_items: Dict[str, Any] = dict(base.procedures) if kind == "procedures" else {e.id: e for e in base.faq}
         published = self.published()[kind]
         pipe = self.redis.pipeline(transaction=True)
         for data in items:
