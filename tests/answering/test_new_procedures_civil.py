@@ -118,3 +118,25 @@ def test_records_of_marriage_and_divorce_abroad_are_at_the_commune(live, text, p
 def test_a_divorce_in_court_at_home_is_still_not_covered(live):
     reply = ask(live, "Thủ tục ly hôn thuận tình nộp ở đâu?")
     assert reply.procedure_id not in {"ghi-vao-so-ly-hon-o-nuoc-ngoai", "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai"}
+
+
+@pytest.mark.parametrize("text, procedure_id", [
+    # the domestic procedure is named, the foreign element only told: the variant of its own answers
+    ("Chồng sắp cưới của tôi quốc tịch Hàn Quốc, chúng tôi muốn đăng ký kết hôn ở Việt Nam thì cần giấy tờ gì?",
+     "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai"),
+    ("con toi sinh ra o Nhat Ban, gio ve nuoc muon dang ky khai sinh cho chau thi can giay to gi",
+     "dang-ky-khai-sinh-co-yeu-to-nuoc-ngoai"),
+    ("Tôi muốn đăng ký kết hôn, cần giấy tờ gì?", "dang-ky-ket-hon"),
+])
+def test_a_foreign_element_told_in_the_story_gets_the_procedure_with_a_foreign_element(live, text, procedure_id):
+    reply = ask(live, text)
+    assert reply.kind == "answer"
+    assert reply.procedure_id == procedure_id
+    assert procedure(live, procedure_id).name in reply.text
+
+
+def test_a_foreign_element_no_procedure_covers_is_still_an_honest_dont_know(live):
+    reply = ask(live, "Chồng tôi là người Hàn Quốc đã mất, làm giấy chứng tử thế nào?")
+    assert reply.kind == "not_covered"
+    assert reply.procedure_id is None
+    assert "1800" in reply.text.replace(" ", "")

@@ -27,6 +27,7 @@ class Qualifier:
     strict: bool  # blocks wherever said; otherwise only when said in a question sentence
     alone: bool  # a matter of its own: not covered even when no procedure is named
     context: bool  # often the background of another procedure: blocks only when the questions name none
+    variant: bool  # a procedure of its own handles the case: found among the siblings though not named
     implies: Tuple[str, ...]
     closest: Tuple[str, ...]
 
@@ -58,6 +59,7 @@ def parse(raw: dict) -> Lexicon:
             strict=bool(entry.get("strict", False)),
             alone=bool(entry.get("alone", False)),
             context=bool(entry.get("context", False)),
+            variant=bool(entry.get("variant", False)),
             implies=tuple(entry.get("implies") or ()),
             closest=tuple(entry.get("closest") or ()),
         )

@@ -14,7 +14,9 @@
    phải đổi sang căn cước không?": ``asked_clause``; the qualifiers before that clause are only said, not
    asked), then the story's qualifiers it does not cover, then its alias score; when even the best is blocked, the weaker and the partly named procedures (suggestions)
    about the same thing (sharing two of its non-generic syllables) join the pool with their own scores (alias score, or the share
-   of an alias said), so two siblings that both cover the case are told apart rather than tied;
+   of an alias said), so two siblings that both cover the case are told apart rather than tied; when every
+   qualifier blocking it is a `variant` one (a foreign element), the procedures of their own for it whose
+   alias spells out the best's whole alias join too, just below its score (``_covering_siblings``);
 4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
    with no procedure named is ``not_covered`` too;
@@ -38,6 +40,9 @@ from bot.knowledge.matcher import TIE_MARGIN, Candidate, ProcedureMatcher
 MAX_CANDIDATES = 3
 # syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb
 GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong".split())
+# words that link, not name: "ở" in "đăng ký kết hôn ở Việt Nam" does not tell which sibling
+FUNCTION_SYLLABLES = frozenset("o tai voi co cho cua va la".split())
+SIBLING_DISCOUNT = 0.5  # a sibling found by the qualifiers it covers ranks this far below the one named
 POOL_MARGIN = 2.0  # candidates this far below the best alias score may still win on qualifiers
 # Papers made again (lost, damaged, re-issued): several listed together are each a procedure to answer.
 REISSUE = frozenset({"mat", "hong", "cap_lai"})
@@ -121,6 +126,34 @@ def _listed_together(matcher: ProcedureMatcher, words: Sequence[str], first: str
     between = words[left_end:right_start]
     return right_start >= left_end and len(between) <= 3 and all(
         w in LIST_JOINERS or w in GENERIC_SYLLABLES for w in between)
+
+
+def _covering_siblings(matcher: ProcedureMatcher, words: Sequence[str], first: Candidate, blocking: Sequence[str],
+                       said: Sequence[str]) -> List[Candidate]:
+    """The procedures of their own for a `variant` case (the registrations with a foreign element) that
+    cover every qualifier blocking ``first`` and have an alias spelling out ``first``'s whole alias ("đăng
+    ký kết hôn" in "đăng ký kết hôn có yếu tố nước ngoài", not in "sửa giấy khai sinh"), though the text
+    says none of their aliases: "đăng ký kết hôn" with a man of Chinese nationality is the marriage with
+    a foreign element. Each ranks below ``first``'s score by the share of its alias's own words (beyond
+    ``first``'s, without FUNCTION_SYLLABLES) the text leaves unsaid, at most SIBLING_DISCOUNT: two
+    siblings the text tells apart no better tie, and the citizen chooses."""
+    lexicon = qualifier_lexicon.lexicon()
+    if not blocking or not all(lexicon.qualifiers[key].variant for key in blocking):
+        return []
+    named = set(matcher.words(first.alias))
+    if len(named - GENERIC_SYLLABLES) < 2:
+        return []
+    present = set(words)
+    found: List[Candidate] = []
+    for procedure_id, alias_syllables in matcher.alias_syllables.items():
+        covers = matcher.qualifiers.get(procedure_id, ())
+        if procedure_id == first.procedure_id or not all(lexicon.covers(covers, key, said) for key in blocking):
+            continue
+        own = [syllables - named - FUNCTION_SYLLABLES for syllables in alias_syllables if named <= syllables]
+        if own:
+            share = max(len(extra & present) / len(extra) if extra else 0.0 for extra in own)
+            found.append(Candidate(procedure_id, first.score - SIBLING_DISCOUNT * (1 - share), first.alias))
+    return found
 
 
 def _blocks(qualifier: qualifier_lexicon.Qualifier, asked: bool, questions_name_a_procedure: bool) -> bool:
@@ -215,6 +248,10 @@ def resolve(
             if any(len(thing & syllables) >= min(2, len(thing) or 99)
                    for syllables in matcher.alias_syllables.get(c.procedure_id, ()))
         ]
+        for sibling in _covering_siblings(matcher, words, first, uncovered(first)[0], said):
+            known = [c for c in pool if c.procedure_id == sibling.procedure_id]
+            if not known or all(c.score < sibling.score for c in known):
+                pool = [c for c in pool if c.procedure_id != sibling.procedure_id] + [sibling]
     ranked = sorted(pool, key=lambda c: (rank(c), -c.score, c.procedure_id))
     best = ranked[0]
     blocking, _ = uncovered(best)
