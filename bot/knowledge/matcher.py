@@ -3,7 +3,8 @@
 Matching works on folded syllables (no diacritics, abbreviations expanded), so "mất cccd",
 "mat can cuoc cong dan" and "mất căn cước công dân" meet the same alias. An alias matches when its
 syllables appear in order in the text, a gap of up to two words allowed between them; a syllable of
-four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz), and an alias of five
+four letters or more may carry one typo (Damerau/OSA distance 1, by rapidfuzz) where it follows the
+alias's previous syllable without a gap, and an alias of five
 syllables or more may miss one, but never its last ("đăng ký khai" is not "đăng ký khai tử"). The score is the number of syllables matched, less small penalties,
 so the most specific alias wins ("đổi bằng lái xe" over "bằng lái xe"); a syllable a synonym added
 weighs less (below). When two procedures reach the
@@ -185,7 +186,10 @@ def _align(
             at = hits.get(syllable)
             if at:
                 for offset in range(1, MAX_GAP + 2):
-                    if position + offset < length and position + offset in at:
+                    # a typo only next to the syllable before: a gap and a typo together make a name of
+                    # unrelated words ("đăng ký được không biết có đúng" is not "đăng ký biến động")
+                    if position + offset < length and position + offset in at and (
+                            offset == 1 or at[position + offset] == 0):
                         found = (position + offset, at[position + offset])
                         break
             if found is None:

@@ -140,3 +140,18 @@ def test_a_foreign_element_no_procedure_covers_is_still_an_honest_dont_know(live
     assert reply.kind == "not_covered"
     assert reply.procedure_id is None
     assert "1800" in reply.text.replace(" ", "")
+
+
+def test_a_question_told_as_hearsay_gets_the_special_case_it_asks_about(live):
+    # "tôi nghe nói …, không biết có đúng không" is how the citizen asks, not what about
+    reply = ask(live, "Thẻ căn cước của tôi sắp hết hạn, tôi đang đi làm xa nhà. Tôi nghe nói đổi thẻ ở nơi "
+                      "tạm trú cũng được, không biết có đúng không?")
+    case = next(c for c in procedure(live, "cap-doi-the-can-cuoc").special_cases if "tạm trú" in c.question)
+    assert reply.procedure_id == "cap-doi-the-can-cuoc"
+    assert first_sentence(case.answer) in reply.text
+
+
+def test_a_story_that_heard_something_is_not_taken_for_another_procedure(live):
+    reply = ask(live, "Bà ngoại muốn đi làm giấy khai sinh cho cháu. Tôi nghe nói ông bà cũng đi đăng ký được, "
+                      "không biết có đúng không?")
+    assert reply.procedure_id == "dang-ky-khai-sinh"

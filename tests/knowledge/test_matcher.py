@@ -9,6 +9,7 @@ MATCHER = ProcedureMatcher(
         procedure("dang-ky-xe", "Đăng ký xe", ["đăng ký xe máy", "đăng ký ô tô", "làm cà vẹt xe"]),
         procedure("dang-ky-khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh", "khai sinh cho con"]),
         procedure("dang-ky-khai-tu", "Đăng ký khai tử", ["làm giấy chứng tử", "khai tử"]),
+        procedure("dang-ky-bien-dong", "Đăng ký biến động đất đai", ["đăng ký biến động", "sang tên sổ đỏ"]),
     ]
 )
 
@@ -34,6 +35,13 @@ def test_generic_term_shared_by_two_procedures_is_ambiguous():
 def test_one_typo_in_a_long_syllable_is_tolerated():
     assert MATCHER.match("lam lai can cuco").best == "cap-lai-can-cuoc"
     assert MATCHER.match("dang ky khai sinhh cho be").best == "dang-ky-khai-sinh"
+
+
+def test_a_typo_after_a_gap_does_not_make_a_name_of_unrelated_words():
+    # "biết" is one typo from "biến" and "đúng" from "động", each two words further on
+    heard = "ông bà cũng đi đăng ký được, không biết có đúng không?"
+    assert "dang-ky-bien-dong" not in {c.procedure_id for c in MATCHER.match(heard).candidates}
+    assert MATCHER.match("dang ky bien dnog dat dai can giay gi").best == "dang-ky-bien-dong"
 
 
 def test_unrelated_or_too_vague_text_matches_nothing():
