@@ -83,3 +83,17 @@ def test_the_surname_is_not_someone_collecting_for_you():
 def test_what_will_become_of_something_is_not_a_question_about_the_steps():
     assert "steps" not in asked("Đổi thẻ căn cước thì giấy tờ ghi số CMND cũ sẽ như thế nào?")
     assert asked("Đổi thẻ căn cước như thế nào?") == ["steps"]
+
+
+def test_who_the_citizen_is_is_the_story_not_a_question_about_the_fee():
+    assert "exemption" not in asked("Tôi là người khuyết tật, muốn đăng ký thường trú ở nhà con gái thì cần giấy gì?")
+    assert "exemption" in asked("Người khuyết tật có phải nộp lệ phí làm căn cước không?")
+
+
+def test_somewhere_in_the_story_is_not_where_to_apply():
+    assert "authority" not in asked("Tôi định làm hộ chiếu để sau này đi đâu đó du lịch, hồ sơ gồm những gì?")
+
+
+def test_the_longest_term_and_what_happens_if_not_done():
+    assert "validity" in asked("Tạm trú được dài nhất là bao lâu?")
+    assert "penalty" in asked("Mất hộ chiếu mà không báo thì có bị sao không?")
