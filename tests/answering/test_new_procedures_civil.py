@@ -155,3 +155,12 @@ def test_a_story_that_heard_something_is_not_taken_for_another_procedure(live):
     reply = ask(live, "Bà ngoại muốn đi làm giấy khai sinh cho cháu. Tôi nghe nói ông bà cũng đi đăng ký được, "
                       "không biết có đúng không?")
     assert reply.procedure_id == "dang-ky-khai-sinh"
+
+
+def test_registering_a_marriage_while_living_abroad_gets_the_representative_mission(live):
+    reply = ask(live, "Hai chúng tôi là người Việt đang làm việc tại Đài Loan, không về nước được, "
+                      "muốn đăng ký kết hôn ở bên đó được không?")
+    case = next(c for c in procedure(live, "ghi-vao-so-ket-hon-o-nuoc-ngoai").special_cases
+                if c.id == "chua-ket-hon-dang-o-nuoc-ngoai")
+    assert first_sentence(case.answer) in reply.text
+    assert "Cơ quan đại diện" in reply.text
