@@ -127,6 +127,7 @@ def test_a_divorce_in_court_at_home_is_still_not_covered(live):
     ("con toi sinh ra o Nhat Ban, gio ve nuoc muon dang ky khai sinh cho chau thi can giay to gi",
      "dang-ky-khai-sinh-co-yeu-to-nuoc-ngoai"),
     ("Tôi muốn đăng ký kết hôn, cần giấy tờ gì?", "dang-ky-ket-hon"),
+    ("ket hon voi nguoi trung quoc can giay to gi", "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai"),
 ])
 def test_a_foreign_element_told_in_the_story_gets_the_procedure_with_a_foreign_element(live, text, procedure_id):
     reply = ask(live, text)
@@ -160,7 +161,7 @@ def test_a_story_that_heard_something_is_not_taken_for_another_procedure(live):
 def test_registering_a_marriage_while_living_abroad_gets_the_representative_mission(live):
     reply = ask(live, "Hai chúng tôi là người Việt đang làm việc tại Đài Loan, không về nước được, "
                       "muốn đăng ký kết hôn ở bên đó được không?")
-    case = next(c for c in procedure(live, "ghi-vao-so-ket-hon-o-nuoc-ngoai").special_cases
+    case = next(c for c in procedure(live, "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai").special_cases
                 if c.id == "chua-ket-hon-dang-o-nuoc-ngoai")
     assert first_sentence(case.answer) in reply.text
     assert "Cơ quan đại diện" in reply.text
