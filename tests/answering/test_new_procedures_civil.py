@@ -158,10 +158,14 @@ def test_a_story_that_heard_something_is_not_taken_for_another_procedure(live):
     assert reply.procedure_id == "dang-ky-khai-sinh"
 
 
-def test_registering_a_marriage_while_living_abroad_gets_the_representative_mission(live):
-    reply = ask(live, "Hai chúng tôi là người Việt đang làm việc tại Đài Loan, không về nước được, "
-                      "muốn đăng ký kết hôn ở bên đó được không?")
+def test_registering_a_marriage_abroad_offers_both_siblings_and_the_chosen_one_names_the_mission(live):
+    reply = ask(live, "Đăng ký kết hôn tại đại sứ quán Việt Nam ở Nhật được không?")
+    offered = [b.payload for b in reply.buttons]
+    assert reply.kind == "which_procedure"
+    assert any("dang-ky-ket-hon-co-yeu-to-nuoc-ngoai" in p for p in offered)
+    assert any("ghi-vao-so-ket-hon-o-nuoc-ngoai" in p for p in offered)
+    chosen = ask(live, next(p for p in offered if "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai" in p))
     case = next(c for c in procedure(live, "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai").special_cases
                 if c.id == "chua-ket-hon-dang-o-nuoc-ngoai")
-    assert first_sentence(case.answer) in reply.text
-    assert "Cơ quan đại diện" in reply.text
+    assert first_sentence(case.answer) in chosen.text
+    assert "Cơ quan đại diện" in chosen.text
