@@ -11,7 +11,8 @@ event but ``unfollow`` opens the follower's CS window (``channels.zalo.window``)
 
 Conversation id: ``zalo:<user id>``. Typed ``TRACUU <ma>`` and ``HD`` work as on SMS (``hủy`` stays
 text: it also cancels a form in a chat). Buttons go as Zalo's button template (``oa.query.hide``: a press
-comes back as a text event carrying the payload) when there are at most 5 with short titles, else as
+comes back as a text event carrying the payload; a title over 100 characters is cut at a word, with "…")
+when there are at most 5, else as
 a numbered list the citizen answers with a digit; if Zalo refuses the template, the list is sent.
 """
 
@@ -63,11 +64,21 @@ MAX_BUTTON_PAYLOAD = 1000
 PHOTO_EVENTS = {"user_send_image"}
 
 
+def button_title(title: object) -> str:
+    """A title Zalo takes (≤ MAX_BUTTON_TITLE characters): a long official name is cut at a word and ends
+    with "…" (the payload still names the whole procedure)."""
+    text = str(title or "")
+    if len(text) <= MAX_BUTTON_TITLE:
+        return text
+    cut = text[:MAX_BUTTON_TITLE - 1].rsplit(" ", 1)[0].rstrip(" ,;:(–-")
+    return cut + "…"
+
+
 def template_allowed(text: str, buttons: List[Dict[str, Any]]) -> bool:
     return (
         0 < len(buttons) <= MAX_TEMPLATE_BUTTONS
         and len(text or "") <= TEXT_LIMIT
-        and all(0 < len(str(b.get("title") or "")) <= MAX_BUTTON_TITLE for b in buttons)
+        and all(0 < len(button_title(b.get("title"))) for b in buttons)
         and all(0 < len(str(b.get("payload") or "")) <= MAX_BUTTON_PAYLOAD for b in buttons)
     )
 
@@ -96,7 +107,7 @@ class ZaloOutput(OutputChannel):
                     "type": "template",
                     "payload": {
                         "buttons": [
-                            {"title": str(b["title"]), "payload": str(b["payload"]), "type": "oa.query.hide"}
+                            {"title": button_title(b["title"]), "payload": str(b["payload"]), "type": "oa.query.hide"}
                             for b in buttons
                         ]
                     },
@@ -224,7 +235,7 @@ class ZaloInput(InputChannel):
             sender = conversation_id(ZALO, str(event["follower"]["id"]))
             text, output = UNSUBSCRIBE_MESSAGE, CollectingOutputChannel()
         if name != "unfollow":  # an interaction: Zalo accepts CS messages to this follower for 48 hours
-            await self.window.opened(provider_id(sender))
+            await self.window.opened(provider_id(ZALO, sender))
         logger.info("zalo: %s from %s (%d characters)", name, mask(sender), len(text))
         logger.debug("zalo: %s says %s", mask(sender), mask(text)[:200])
         await deliver(on_new_message, UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))

@@ -35,6 +35,9 @@ from typing import Any, Optional
 
 from redis.exceptions import RedisError
 
+from core.channels import ZALO
+from core.conversation_ids import provider_id
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "channels:zalo:cs:"
@@ -43,7 +46,8 @@ _REDIS_FAILURES = (RedisError, OSError, asyncio.TimeoutError)
 
 
 def window_key(user_id: str) -> str:
-    return KEY_PREFIX + hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:24]
+    """The key of a follower's window, for its Zalo user id or its conversation id ("zalo:…") alike."""
+    return KEY_PREFIX + hashlib.sha256(provider_id(ZALO, user_id).encode("utf-8")).hexdigest()[:24]
 
 
 class CsWindow:

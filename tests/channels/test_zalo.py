@@ -57,6 +57,14 @@ def test_buttons_go_as_template_and_come_back_as_text(channels_assistant, fake_z
     assert user_intents(channels_assistant.url, f"zalo:{user}")[1] == "inform_procedure"
 
 
+def test_a_long_official_name_goes_as_a_shortened_button_title(channels_assistant, fake_zalo):
+    user = new_user()
+    deliver(channels_assistant, text_event(ZALO_APP_ID, user, "Đăng ký kết hôn tại đại sứ quán Việt Nam ở Nhật được không?"))
+    buttons = fake_zalo.wait_messages(user)[0]["attachment"]["payload"]["buttons"]
+    assert all(len(b["title"]) <= 100 for b in buttons)
+    assert any(b["title"].endswith("…") and "ghi-vao-so-ket-hon-o-nuoc-ngoai" in b["payload"] for b in buttons)
+
+
 def test_refused_template_falls_back_to_a_numbered_list_answered_with_a_digit(channels_assistant, fake_zalo):
     user = new_user()
     fake_zalo.reject_templates = True

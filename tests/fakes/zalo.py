@@ -176,7 +176,8 @@ class FakeZalo(FakeServer):
             return web.json_response({"error": -201, "message": "text length exceeds 2000"})
         if attachment:
             buttons = (attachment.get("payload") or {}).get("buttons") or []
-            if self.reject_templates or len(buttons) > 5:
+            too_long = any(len(str(b.get("title") or "")) > 100 for b in buttons)  # the API's title limit
+            if self.reject_templates or len(buttons) > 5 or too_long:
                 self.record({"endpoint": "message/cs", "rejected": "template", "body": body})
                 return web.json_response({"error": -201, "message": "template is not allowed"})
         self.record({"endpoint": "message/cs", "user_id": user_id, "message": message})
