@@ -97,3 +97,10 @@ def test_somewhere_in_the_story_is_not_where_to_apply():
 def test_the_longest_term_and_what_happens_if_not_done():
     assert "validity" in asked("Tạm trú được dài nhất là bao lâu?")
     assert "penalty" in asked("Mất hộ chiếu mà không báo thì có bị sao không?")
+
+
+def test_checking_what_one_heard_asks_whether_it_holds_not_who_does_it():
+    # "thuộc nhóm đối tượng phải đổi" tells the case; "… có đúng không?" asks whether it is so
+    said = asked("Tôi 25 tuổi, thuộc nhóm đối tượng phải đổi căn cước năm nay, có đúng không?")
+    assert "subjects" not in said and "conditions" in said
+    assert asked("Những đối tượng nào được miễn lệ phí?")[:1] == ["subjects"]
