@@ -109,7 +109,7 @@ def test_asking_without_a_procedure_asks_which_then_answers_the_pending_question
 
 
 def test_a_procedure_we_do_not_know_is_admitted_with_where_to_ask(assistant):
-    replies = assistant.conversation()("thủ tục nhận con nuôi trong nước cần chuẩn bị những giấy tờ gì")
+    replies = assistant.conversation()("thủ tục xin cấp giấy phép lao động cho người nước ngoài cần những giấy tờ gì")
     reply = texts(replies)
     assert reply in (
         response("utter_procedure_unknown", hotline="18001096", portal="https://dichvucong.gov.vn"),
@@ -210,10 +210,10 @@ def test_a_case_we_do_not_have_is_answered_honestly_not_with_the_neighbouring_pr
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=ASSISTANT_REDIS_DB)
     before = client.llen("unanswered")
     reply = texts(assistant.conversation()(
-        "Em là người Việt, bạn trai em quốc tịch Hàn Quốc, tụi em muốn đăng ký kết hôn ở Việt Nam thì cần giấy tờ gì?"
+        "Chồng em là người Hàn Quốc, anh ấy mất ở Việt Nam, em làm giấy chứng tử cho anh ấy thì cần giấy tờ gì?"
     ))
-    domestic = kb().procedures["dang-ky-ket-hon"]
-    assert not answers(reply, "dang-ky-ket-hon", Aspect.documents)
+    domestic = kb().procedures["dang-ky-khai-tu"]
+    assert not answers(reply, "dang-ky-khai-tu", Aspect.documents)
     assert not any(line in reply for line in field_lines(domestic, Aspect.documents))
     assert "18001096" in reply
     records = [json.loads(r) for r in client.lrange("unanswered", 0, client.llen("unanswered") - before - 1)]
@@ -237,17 +237,19 @@ SPECIAL_CASES = [
      "variants": ["ủy quyền cho người khác đi làm giấy khai sinh"],
      "answer": "(Dữ liệu thử nghiệm) Trường hợp này quy định chưa thống nhất.", "unclear": True,
      "sources": [{"title": "Nguồn thử nghiệm B", "read_on": "2026-12-01"}], "verified_on": "2026-12-01"},
-    # made for a matter no procedure covers (con_nuoi): used only when the message says it
-    {"id": "con-nuoi", "topic": "other", "qualifiers": ["con_nuoi"], "question": "Nhận con nuôi thì đăng ký ở đâu?",
-     "variants": ["thủ tục nhận con nuôi làm ở đâu"],
-     "answer": "(Dữ liệu thử nghiệm) Việc nhận con nuôi trong nước đăng ký tại UBND cấp xã nơi thường trú của trẻ.",
-     "sources": [{"title": "Nguồn thử nghiệm C", "read_on": "2026-12-03"}], "verified_on": "2026-12-03"},
 ]
+# made for a matter no procedure covers (xoa_tam_tru, under the temporary residence): used only when the message says it
+MATTER_CASE = {
+    "id": "xoa-tam-tru", "topic": "other", "qualifiers": ["xoa_tam_tru"],
+    "question": "Chuyển đi nơi khác thì xóa đăng ký tạm trú ở đâu?", "variants": ["thủ tục xóa tạm trú làm ở đâu"],
+    "answer": "(Dữ liệu thử nghiệm) Việc xóa đăng ký tạm trú do Công an cấp xã nơi đã đăng ký tạm trú thực hiện.",
+    "sources": [{"title": "Nguồn thử nghiệm C", "read_on": "2026-12-03"}], "verified_on": "2026-12-03"}
 
 
 @pytest.fixture(scope="module")
 def assistant_with_special_cases(tmp_path_factory):
-    """The assistant on a copy of the knowledge where "đăng ký khai sinh" has two special cases."""
+    """The assistant on a copy of the knowledge where "đăng ký khai sinh" has two special cases and
+    "đăng ký tạm trú" one made for a matter it does not cover."""
     root = tmp_path_factory.mktemp("knowledge-special")
     source = Path(__file__).resolve().parent.parent / "knowledge"
     for folder in ("procedures", "faq"):
@@ -256,6 +258,8 @@ def assistant_with_special_cases(tmp_path_factory):
             data = yaml.safe_load(path.read_text("utf-8"))
             if path.stem == "dang-ky-khai-sinh":
                 data["special_cases"] = SPECIAL_CASES
+            if path.stem == "dang-ky-tam-tru":
+                data["special_cases"] = [*(data.get("special_cases") or []), MATTER_CASE]
             (root / folder / path.name).write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     with running_assistant(str(tmp_path_factory.mktemp("special-data")), redis_db=12,
                            extra_env={"KNOWLEDGE_DIR": str(root)}) as running:
@@ -281,18 +285,18 @@ def test_a_matter_we_have_no_procedure_for_gets_the_case_made_for_it_and_says_wh
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=12)
     before = client.llen("unanswered")
     reply = texts(assistant_with_special_cases.conversation()(
-        "Vợ chồng tôi muốn nhận cháu gái 3 tuổi làm con nuôi, cho hỏi thủ tục nhận con nuôi làm ở đâu?"
+        "Tôi đã chuyển về quê ở hẳn, cho hỏi thủ tục xóa tạm trú ở thành phố làm ở đâu?"
     ))
-    assert SPECIAL_CASES[2]["answer"] in reply and "18001096" in reply and "chưa có đủ thông tin" in reply
-    birth = kb().procedures["dang-ky-khai-sinh"]
-    assert not any(line in reply for line in field_lines(birth, Aspect.documents))  # not the birth procedure's facts
+    assert MATTER_CASE["answer"] in reply and "18001096" in reply and "chưa có đủ thông tin" in reply
+    residence = kb().procedures["dang-ky-tam-tru"]
+    assert not any(line in reply for line in field_lines(residence, Aspect.documents))  # not the registration's facts
     records = [json.loads(r) for r in client.lrange("unanswered", 0, client.llen("unanswered") - before - 1)]
     assert records and records[0]["reason"] == "case_only"
 
 
 def test_the_case_made_for_a_matter_stays_out_of_other_questions(assistant_with_special_cases):
-    reply = texts(assistant_with_special_cases.conversation()("đăng ký khai sinh cho con ở đâu"))
-    assert SPECIAL_CASES[2]["answer"] not in reply and answers(reply, "dang-ky-khai-sinh", Aspect.authority)
+    reply = texts(assistant_with_special_cases.conversation()("đăng ký tạm trú ở đâu"))
+    assert MATTER_CASE["answer"] not in reply and answers(reply, "dang-ky-tam-tru", Aspect.authority)
 
 
 # An imported procedure (catalogue block, no aliases): a real name of Hải Phòng's list, content a placeholder
