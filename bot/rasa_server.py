@@ -7,7 +7,8 @@ Reads ``bot.settings.load_security_settings`` and runs ``rasa run`` in this proc
   ``RASA_JWT_SECRET`` is set, then protected by ``--auth-token`` / ``--jwt-secret`` (requests without
   them get 401); without either, only the channels' webhooks and ``GET /`` exist (others 404);
 * CORS only for ``RASA_CORS_ORIGINS`` (never ``*``);
-* bound to ``RASA_INTERFACE`` (default 127.0.0.1).
+* bound to ``RASA_INTERFACE`` (default 127.0.0.1);
+* with ``bot.rasa_patches`` applied (action results validated by a validator compiled once).
 
 The secrets are put into Rasa's own argument list inside this process, so they never appear on a
 command line other local users can read (``ps``, ``/proc/<pid>/cmdline``).
@@ -63,7 +64,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         quiet_library_warnings()
 
     rasa_common._filter_warnings = filter_warnings
+    from bot import rasa_patches
     from rasa.__main__ import main as rasa_main
+
+    rasa_patches.apply()  # per-turn work removed, same checks (bot/rasa_patches.py)
 
     rasa_main()
     return 0

@@ -49,8 +49,15 @@ def endpoints(settings: Settings, action_url: str) -> Dict[str, Any]:
             # the conversation record expires this long after the last message (CONVERSATION_RETENTION_DAYS)
             "record_exp": load_privacy_settings().conversation_seconds,
         }
-        config["lock_store"] = redis_store(settings.redis_url, "lock")
+        # several Rasa processes may share it (RASA_WORKERS): every lock change is one transaction
+        config["lock_store"] = {**redis_store(settings.redis_url, "lock"), "type": "bot.lock_store.AtomicRedisLockStore"}
     return config
+
+
+def rasa_workers(settings: Settings) -> int:
+    """The Rasa server processes to start: RASA_WORKERS with Redis, one without (the in-memory
+    tracker and lock stores live in one process)."""
+    return settings.rasa_workers if settings.redis_url else 1
 
 
 def write_endpoints(settings: Settings, action_url: str, path: Path) -> str:

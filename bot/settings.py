@@ -136,6 +136,9 @@ class Settings:
     # REDIS_OUTAGE_WAIT_SECONDS: how long a chat channel keeps a message it could not handle because
     # Redis was down, trying again, before it tells the citizen to try again in a few minutes
     redis_outage_wait_seconds: float = 120.0
+    # RASA_WORKERS: Rasa server processes (Sanic workers) sharing the port; several only with Redis
+    # (the lock store bot/lock_store.py makes that safe). Default: one per core, at most 4.
+    rasa_workers: int = 1
     webchat_host: str = "127.0.0.1"  # WEBCHAT_HOST: the web chat page served alone (python -m channels.webchat.server)
     webchat_port: int = 8000  # WEBCHAT_PORT
     webchat_rasa_url: str = "http://127.0.0.1:5005"  # WEBCHAT_RASA_URL: the Rasa server the page forwards to
@@ -159,10 +162,18 @@ def load_settings() -> Settings:
         log_level=_log_level(),
         demo_application=_boolean(os.environ, "DEMO_APPLICATION", False),
         redis_outage_wait_seconds=_float("REDIS_OUTAGE_WAIT_SECONDS", 120.0),
+        rasa_workers=_rasa_workers(),
         webchat_host=(os.environ.get("WEBCHAT_HOST") or "127.0.0.1").strip(),
         webchat_port=_int("WEBCHAT_PORT", 8000),
         webchat_rasa_url=(os.environ.get("WEBCHAT_RASA_URL") or "http://127.0.0.1:5005").strip().rstrip("/"),
     )
+
+
+def _rasa_workers() -> int:
+    workers = _int("RASA_WORKERS", min(os.cpu_count() or 1, 4))
+    if workers < 1:
+        raise SettingError(f"RASA_WORKERS must be at least 1 (it is {workers})")
+    return workers
 
 
 def _log_level() -> str:

@@ -15,16 +15,19 @@ the stored record is replaced (Redis: deleted, then written again with only what
 Retention: the Redis record expires ``CONVERSATION_RETENTION_DAYS`` after the last message
 (``record_exp``, Redis EXPIRE; bot/settings.py). Redis key: ``tracker:tracker:{conversation id}``
 (Rasa's own prefix after ours). Used for both the Redis store (``REDIS_URL``) and the embedded
-in-memory one.
+in-memory one. The Redis store reads and writes with redis.asyncio, one GET and one SET per save
+(``ErasingRedisTrackerStore``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, List, Optional, Text, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from redis.asyncio import Redis as AsyncRedis
 
 from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT
 from bot.settings import load_privacy_settings
@@ -88,21 +91,70 @@ class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
 
 
 class ErasingRedisTrackerStore(RedisTrackerStore):
-    def __init__(self, domain: Any, *args: Any, record_exp: Optional[float] = None, **kwargs: Any) -> None:
-        super().__init__(domain, *args, record_exp=record_exp or load_privacy_settings().conversation_seconds, **kwargs)
+    """Rasa's Redis tracker store, erasing as above, with asynchronous Redis calls (redis.asyncio:
+    the Rasa server's event loop never waits on a socket) and one GET and one SET per save.
+
+    Rasa's own ``save`` reads the stored record back, deserialises it (every event) and merges it
+    with the tracker, replaying and comparing every event, on every turn: the cost of a turn grew with
+    the conversation. When the stored events are exactly the first events of the tracker being saved
+    (the usual case: one conversation session, nothing erased since), the stored JSON text is a prefix
+    of the new one, and the tracker is written as it is: what Rasa's merge returns in that case. In
+    every other case (earlier sessions stored, events erased since) the record is deserialised, its
+    finished forms erased the same way, and merged by Rasa's ``_merge_trackers`` as before."""
+
+    def __init__(self, domain: Any, host: Text = "localhost", port: int = 6379, db: int = 0,
+                 username: Optional[Text] = None, password: Optional[Text] = None, event_broker: Any = None,
+                 record_exp: Optional[float] = None, key_prefix: Optional[Text] = None, use_ssl: bool = False,
+                 ssl_keyfile: Optional[Text] = None, ssl_certfile: Optional[Text] = None,
+                 ssl_ca_certs: Optional[Text] = None, **kwargs: Any) -> None:
+        super().__init__(domain, host=host, port=port, db=db, username=username, password=password,
+                         event_broker=event_broker, record_exp=record_exp or load_privacy_settings().conversation_seconds,
+                         key_prefix=key_prefix, use_ssl=use_ssl, ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
+                         ssl_ca_certs=ssl_ca_certs, **kwargs)
+        self.async_red = AsyncRedis(host=host, port=int(port), db=int(db), username=username, password=password,
+                                    ssl=use_ssl, ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
+                                    ssl_ca_certs=ssl_ca_certs, decode_responses=True)
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        await self.stream_events(tracker)
+        key = self.key_prefix + tracker.sender_id
         erased = after_last_erasure(tracker, self.domain.slots if self.domain else [])
+        stored: Optional[str] = None
         if erased is not None:
-            self.red.delete(self.key_prefix + tracker.sender_id)
+            await self.async_red.delete(key)
             tracker = erased
+        else:
+            stored = await self.async_red.get(key)
         erase_finished_forms(tracker)
-        stored = self.red.get(self.key_prefix + tracker.sender_id)
-        if stored is not None:
+        text = self.serialise_tracker(tracker)
+        if stored is not None and not extends(stored, text, tracker.sender_id):
             # earlier sessions are stored as they were: erase them the same way before Rasa merges
             prior = self.deserialise_tracker(tracker.sender_id, stored)
             if prior is not None:
-                spans = _spans(list(prior.events)) + _spans(list(tracker.events))
-                erase_finished_forms(prior, spans)
-                self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(prior), ex=self.record_exp)
-        await super().save(tracker, timeout)
+                erase_finished_forms(prior, _spans(list(prior.events)) + _spans(list(tracker.events)))
+                text = self.serialise_tracker(self._merge_trackers(prior, tracker))
+        await self.async_red.set(key, text, ex=timeout or self.record_exp)
+
+    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        stored = await self.async_red.get(self.key_prefix + sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        if fetch_all_sessions or tracker is None:
+            return tracker
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return tracker if len(sessions) <= 1 else sessions[-1]
+
+
+def extends(stored: str, text: str, sender_id: str) -> bool:
+    """Whether the events of the stored record (``serialise_tracker``'s JSON text) are exactly the
+    first events of ``text``, compared as text: no event is deserialised."""
+    tail = '], "name": ' + json.dumps(sender_id) + "}"
+    if not stored.endswith(tail):
+        return False
+    head = stored[: -len(tail)]
+    if not text.startswith(head):
+        return False
+    if head.endswith("["):  # nothing stored yet
+        return True
+    return text[len(head): len(head) + 1] in (",", "]")

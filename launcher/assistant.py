@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from bot.settings import PROJECT_ROOT, SettingError, check_all, load_security_settings, load_settings
-from bot.runtime import write_credentials, write_endpoints
+from bot.runtime import rasa_workers, write_credentials, write_endpoints
 from bot.training import ensure_model
 from launcher.processes import first_death, name_of, spawn, stop
 
@@ -106,7 +106,7 @@ def start_assistant(
         "Rasa server",
         [sys.executable, "-m", "bot.rasa_server", "--model", model, "--port", str(rasa_port),
          "--endpoints", str(endpoints_file), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
-        cwd=PROJECT_ROOT, env=env,
+        cwd=PROJECT_ROOT, env={**env, "SANIC_WORKERS": str(rasa_workers(settings))},  # Rasa reads SANIC_WORKERS
     )
     processes = [rasa, actions]  # the order they stop in: Rasa first, it calls the action server
     ready = wait_http(f"http://{action_host}:{action_port}/health", 120, actions) and wait_http(

@@ -29,11 +29,11 @@ LAYERS: List[Tuple[str, ...]] = [
     # 1. the assistant's foundations: settings, masking, Vietnamese text
     ("bot", "bot.settings", "bot.privacy", "bot.text"),
     # 2. its stores: the knowledge base; consent, unanswered questions, analytics, the tracker store
-    ("bot.knowledge", "bot.consent", "bot.unanswered", "bot.analytics", "bot.tracker_store"),
+    ("bot.knowledge", "bot.consent", "bot.unanswered", "bot.analytics", "bot.tracker_store", "bot.lock_store"),
     # 3. the answer path
     ("bot.answering",),
-    # 4. the Rasa NLU components (they use the answer path's understanding)
-    ("bot.nlu",),
+    # 4. the Rasa NLU components (they use the answer path's understanding); patches to Rasa itself
+    ("bot.nlu", "bot.rasa_patches"),
     # 5. the Rasa processes and their generated files, the model
     ("bot.runtime", "bot.training", "bot.rasa_server", "bot.action_server"),
     # 6. conversational forms

@@ -75,9 +75,9 @@ def test_question_buttons_and_button_press_in_one_conversation(channels_assistan
     after = fake_telegram.wait_sent(chat, before + 1)
     assert after[-1]["text"].strip()
     # one conversation, keyed by the chat; the press arrived as the button's payload
-    texts = user_texts(channels_assistant.url, f"telegram:{chat}")
+    texts = user_texts(channels_assistant.url, f"telegram:{chat}", turns=2)
     assert texts == ["lệ phí đăng ký bao nhiêu?", buttons[0]["callback_data"]]
-    assert user_intents(channels_assistant.url, f"telegram:{chat}")[1] == "inform_procedure"
+    assert user_intents(channels_assistant.url, f"telegram:{chat}", turns=2)[1] == "inform_procedure"
 
 
 def test_duplicate_update_is_handled_once(channels_assistant, fake_telegram):
@@ -90,7 +90,7 @@ def test_duplicate_update_is_handled_once(channels_assistant, fake_telegram):
     assert send(channels_assistant, text_update(chat, "cảm ơn")).status_code == 200
     replies = fake_telegram.wait_sent(chat, 2)
     assert len(replies) == 2
-    assert user_texts(channels_assistant.url, f"telegram:{chat}") == ["/greet", "cảm ơn"]
+    assert user_texts(channels_assistant.url, f"telegram:{chat}", turns=2) == ["/greet", "cảm ơn"]
 
 
 def test_flood_control_is_waited_out_not_dropped(channels_assistant, fake_telegram):
@@ -141,7 +141,7 @@ def test_press_of_a_button_from_before_a_restart_uses_its_title(channels_assista
     keyboard = {"inline_keyboard": [[{"text": "Đăng ký kết hôn", "callback_data": "k:0123456789abcdef01234567"}]]}
     assert send(channels_assistant, callback_update(chat, "k:0123456789abcdef01234567", keyboard)).status_code == 200
     fake_telegram.wait_sent(chat)
-    assert user_texts(channels_assistant.url, f"telegram:{chat}") == ["Đăng ký kết hôn"]
+    assert user_texts(channels_assistant.url, f"telegram:{chat}", turns=1) == ["Đăng ký kết hôn"]
 
 
 def test_webhook_registered_at_start_with_the_secret_token(channels_assistant, fake_telegram):
@@ -163,6 +163,6 @@ def test_a_photo_is_declined_and_never_stored(channels_assistant, fake_telegram)
     assert send(channels_assistant, update).status_code == 200
     replies = fake_telegram.wait_sent(chat)
     assert "không nhận ảnh" in replies[0]["text"] and "không lưu" in replies[0]["text"]
-    stored = json.dumps(tracker_events(channels_assistant.url, f"telegram:{chat}"), ensure_ascii=False)
+    stored = json.dumps(tracker_events(channels_assistant.url, f"telegram:{chat}", turns=1), ensure_ascii=False)
     assert "PHOTO-FILE-ID" not in stored and "001088012345" not in stored
     assert user_intents(channels_assistant.url, f"telegram:{chat}") == ["sent_photo"]
