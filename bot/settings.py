@@ -137,7 +137,8 @@ class Settings:
     # Redis was down, trying again, before it tells the citizen to try again in a few minutes
     redis_outage_wait_seconds: float = 120.0
     # RASA_WORKERS: Rasa server processes (Sanic workers) sharing the port; several only with Redis
-    # (the lock store bot/lock_store.py makes that safe). Default: one per core, at most 4.
+    # (the lock store bot/lock_store.py makes that safe). Default 1: with several, each Sanic worker has its
+    # own /metrics counters and the launcher's stop does not yet reach Sanic's worker children.
     rasa_workers: int = 1
     webchat_host: str = "127.0.0.1"  # WEBCHAT_HOST: the web chat page served alone (python -m channels.webchat.server)
     webchat_port: int = 8000  # WEBCHAT_PORT
@@ -170,7 +171,7 @@ def load_settings() -> Settings:
 
 
 def _rasa_workers() -> int:
-    workers = _int("RASA_WORKERS", min(os.cpu_count() or 1, 4))
+    workers = _int("RASA_WORKERS", 1)
     if workers < 1:
         raise SettingError(f"RASA_WORKERS must be at least 1 (it is {workers})")
     return workers
