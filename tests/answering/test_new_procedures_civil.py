@@ -169,3 +169,23 @@ def test_registering_a_marriage_abroad_offers_both_siblings_and_the_chosen_one_n
                 if c.id == "chua-ket-hon-dang-o-nuoc-ngoai")
     assert first_sentence(case.answer) in chosen.text
     assert "Cơ quan đại diện" in chosen.text
+
+
+@pytest.mark.parametrize("text", ["Tôi muốn nhận đứa cháu gọi tôi bằng cô làm con nuôi thì thủ tục thế nào?",
+                                  "toi muon nhan be trai hang xom lam con nuoi duoc khong"])
+def test_taking_a_named_child_as_ones_own_is_the_adoption(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "answer" and reply.procedure_id == "dang-ky-nuoi-con-nuoi-trong-nuoc"
+
+
+@pytest.mark.parametrize("text", ["Chồng tôi là người Hàn Quốc, xin cấp giấy khai sinh cho con ở đâu?",
+                                  "chong toi nguoi han quoc, cap giay khai sinh cho con o dau"])
+def test_a_birth_certificate_with_a_foreign_parent_is_the_foreign_birth_registration(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == "dang-ky-khai-sinh-co-yeu-to-nuoc-ngoai"
+
+
+def test_a_birth_certificate_asked_as_cap_giay_is_the_birth_registration(live):
+    reply = ask(live, "cấp giấy khai sinh cho con cần những giấy tờ gì")
+    assert reply.procedure_id == "dang-ky-khai-sinh"
+    assert procedure(live, "dang-ky-khai-sinh").documents[0] in reply.text

@@ -87,3 +87,18 @@ def test_the_heirs_paper_is_certified_not_registered(live):
     registration of the land."""
     reply = ask(live, "khai nhận di sản thừa kế ở đâu")
     assert reply.procedure_id == "chung-thuc-hop-dong-giao-dich", reply.text
+
+
+@pytest.mark.parametrize("text", ["Sổ đỏ nhà tôi bị mất hoặc bị hỏng thì làm lại ở đâu?",
+                                  "so do bi mat hoac hu hong thi xin cap lai o dau"])
+def test_a_paper_lost_or_damaged_gets_both_the_reissue_and_the_exchange(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "answer" and reply.procedure_id in {"cap-lai-gcn-qsdd", "cap-doi-gcn-qsdd"}
+    assert procedure(live, "cap-lai-gcn-qsdd").name in reply.text
+    assert procedure(live, "cap-doi-gcn-qsdd").name in reply.text
+
+
+def test_a_damaged_paper_alone_is_still_the_exchange(live):
+    reply = ask(live, "sổ đỏ bị rách nát thì làm lại thế nào")
+    assert reply.procedure_id == "cap-doi-gcn-qsdd"
+    assert procedure(live, "cap-lai-gcn-qsdd").name not in reply.text

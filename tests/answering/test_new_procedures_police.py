@@ -125,3 +125,9 @@ def test_exchanging_a_national_licence_still_goes_to_the_exchange(live):
     reply = ask(live, "đổi bằng lái xe hết bao nhiêu tiền")
     assert reply.procedure_id == "cap-doi-giay-phep-lai-xe"
     assert money(first_amount(live, "cap-doi-giay-phep-lai-xe")) in reply.text
+
+
+@pytest.mark.parametrize("text", ["Tôi mua chiếc xe máy đã qua nhiều đời chủ, giờ sang tên cần làm gì?",
+                                  "mua xe qua may doi chu thi lam thu tuc nhu nao"])
+def test_a_vehicle_bought_through_several_owners_is_the_transfer(live, text):
+    assert ask(live, text).procedure_id == "dang-ky-sang-ten-xe"

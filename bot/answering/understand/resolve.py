@@ -17,7 +17,10 @@
    of an alias said), so two siblings that both cover the case are told apart rather than tied; when every
    qualifier blocking it is a `variant` one (a foreign element), the procedures of their own for it whose
    alias spells out the best's whole alias join too, just below its score (``_covering_siblings``);
-4. the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
+4. the best leaves only papers-made-again qualifiers (REISSUE) uncovered and a sibling about the same
+   thing covers them while the best covers the sibling's ("mất hoặc hỏng sổ đỏ": the re-issue of a lost
+   one and the exchange of a damaged one) -> ``resolved`` with the sibling in ``also``: both answered;
+   the best still leaves a blocking qualifier uncovered -> ``not_covered``: the closest candidates (≤ 3)
    and the qualifiers none of them covers; a matter of its own (`alone`: ly hôn, thừa kế, tranh chấp…)
    with no procedure named is ``not_covered`` too;
 5. candidates equal to the best (same rank, same score) -> ``ambiguous`` with at most three, unless the
@@ -38,8 +41,9 @@ from bot.answering.understand import qualifiers as qualifier_lexicon
 from bot.knowledge.matcher import TIE_MARGIN, Candidate, ProcedureMatcher
 
 MAX_CANDIDATES = 3
-# syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb
-GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong".split())
+# syllables that say what is done, not to what: a sibling must share the thing ("chung tu"), not the verb;
+# "nhận" of "chứng nhận", "xác nhận" says the kind of paper ("sổ đỏ" is a giấy chứng nhận, so is a car's)
+GENERIC_SYLLABLES = frozenset("cap lai lam doi mat giay the xin dang ky so ban bi hong nhan".split())
 # words that link, not name: "ở" in "đăng ký kết hôn ở Việt Nam" does not tell which sibling
 FUNCTION_SYLLABLES = frozenset("o tai voi co cho cua va la".split())
 SIBLING_DISCOUNT = 0.5  # a sibling found by the qualifiers it covers ranks this far below the one named
@@ -255,6 +259,16 @@ def resolve(
     ranked = sorted(pool, key=lambda c: (rank(c), -c.score, c.procedure_id))
     best = ranked[0]
     blocking, _ = uncovered(best)
+    if blocking and set(blocking) <= REISSUE:
+        # "mất hoặc hỏng sổ đỏ": each sibling makes the paper again for one of the cases, both are answered
+        thing = set(matcher.words(best.alias)) - GENERIC_SYLLABLES
+        for other in ranked[1:]:
+            other_blocking = uncovered(other)[0]
+            if (other.procedure_id != best.procedure_id and set(other_blocking) <= REISSUE
+                    and not set(blocking) & set(other_blocking)
+                    and thing & (set(matcher.words(other.alias)) - GENERIC_SYLLABLES)):
+                return Resolution(ResolutionStatus.resolved, procedure_id=best.procedure_id, qualifiers=tuple(said),
+                                  also=(other.procedure_id,))
     if blocking:
         nobody = tuple(k for k in blocking if not any(k not in uncovered(c)[0] for c in pool))
         closest = tuple(dict.fromkeys(c.procedure_id for c in ranked))
