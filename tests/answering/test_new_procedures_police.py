@@ -131,3 +131,9 @@ def test_exchanging_a_national_licence_still_goes_to_the_exchange(live):
                                   "mua xe qua may doi chu thi lam thu tuc nhu nao"])
 def test_a_vehicle_bought_through_several_owners_is_the_transfer(live, text):
     assert ask(live, text).procedure_id == "dang-ky-sang-ten-xe"
+
+
+def test_a_lost_card_needs_no_loss_confirmation_and_the_reply_says_what_to_bring(live):
+    reply = ask(live, "Hôm qua tôi bị móc túi mất thẻ căn cước. Tôi có phải xin giấy xác nhận mất ở công an phường không?")
+    assert reply.procedure_id == "cap-lai-the-can-cuoc"
+    assert procedure(live, "cap-lai-the-can-cuoc").documents[0] in reply.text

@@ -104,3 +104,18 @@ def test_checking_what_one_heard_asks_whether_it_holds_not_who_does_it():
     said = asked("Tôi 25 tuổi, thuộc nhóm đối tượng phải đổi căn cước năm nay, có đúng không?")
     assert "subjects" not in said and "conditions" in said
     assert asked("Những đối tượng nào được miễn lệ phí?")[:1] == ["subjects"]
+
+
+def test_whether_a_paper_must_be_brought_is_the_documents_not_an_obligation():
+    assert asked("Mất căn cước thì có phải xin giấy xác nhận mất ở công an không?") == ["documents"]
+    # whether to apply at all stays the obligation
+    building = asked("Nhà 2 tầng có cần xin giấy phép xây dựng không?")
+    assert "obligation" in building and "documents" not in building
+
+
+def test_whether_this_person_may_do_it_asks_who_does_it():
+    assert "subjects" in asked("Tôi là cháu ngoại thì có được đi khai tử cho bà không?")
+
+
+def test_where_the_citizen_stays_now_asks_where_to_apply():
+    assert "authority" in asked("Đang tạm trú ở địa phương khác thì làm căn cước ở đây luôn được không?")
