@@ -137,3 +137,9 @@ def test_a_lost_card_needs_no_loss_confirmation_and_the_reply_says_what_to_bring
     reply = ask(live, "Hôm qua tôi bị móc túi mất thẻ căn cước. Tôi có phải xin giấy xác nhận mất ở công an phường không?")
     assert reply.procedure_id == "cap-lai-the-can-cuoc"
     assert procedure(live, "cap-lai-the-can-cuoc").documents[0] in reply.text
+
+
+def test_a_lost_licence_still_valid_is_reissued_without_a_new_test(live):
+    reply = ask(live, "Bằng lái xe máy của tôi bị mất, vẫn còn hạn. Làm lại thì có phải thi lại không?")
+    assert reply.procedure_id == "cap-lai-giay-phep-lai-xe", reply.text
+    assert "không phải sát hạch lại" in reply.text.lower() or "không phải thi lại" in reply.text.lower()
