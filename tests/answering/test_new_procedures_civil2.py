@@ -70,3 +70,19 @@ def test_a_ward_who_came_of_age_gets_the_end_of_guardianship(live):
 ])
 def test_neighbouring_questions_still_go_to_the_neighbours(live, text, procedure_id):
     assert ask(live, text).procedure_id == procedure_id
+
+
+@pytest.mark.parametrize("text", ["Tôi muốn làm khai sinh kết hợp nhận cha con cho bé thì cần giấy tờ gì?",
+                                  "khai sinh ket hop nhan cha con can giay to gi"])
+def test_birth_with_recognition_lists_both_declarations(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "answer" and reply.procedure_id == "dang-ky-khai-sinh-ket-hop-nhan-cha-me-con"
+    assert "Tờ khai đăng ký nhận cha, mẹ, con" in reply.text
+
+
+@pytest.mark.parametrize("text, procedure_id", [
+    ("Chưa đăng ký kết hôn thì làm giấy khai sinh cho con thế nào?", "dang-ky-khai-sinh"),
+    ("Bố muốn nhận con thì cần giấy tờ gì?", "nhan-cha-me-con"),
+])
+def test_birth_and_recognition_neighbours_keep_their_questions(live, text, procedure_id):
+    assert ask(live, text).procedure_id == procedure_id
