@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from bot.knowledge.store import now_iso
+from core.redis_counters import WINDOW_INCR
 
 ROLES = {"editor": "Biên tập viên", "reviewer": "Người duyệt"}
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
@@ -100,11 +101,8 @@ def login_blocked(client: Any, username: str, address: str) -> bool:
 
 
 def _count_failure(client: Any, username: str, address: str) -> None:
-    pipe = client.pipeline()
     for key in (f"admin:fail:user:{username}", f"admin:fail:addr:{address_hash(address)}"):
-        pipe.incr(key)
-        pipe.expire(key, LOCK_SECONDS, nx=True)
-    pipe.execute()
+        client.eval(WINDOW_INCR, 1, key, LOCK_SECONDS)
 
 
 def check_password(client: Any, username: str, password: str, address: str) -> Optional[User]:

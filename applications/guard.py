@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from core.redis_counters import WINDOW_INCR
+
 
 class QueryGuard:
     def __init__(self, redis: Redis, max_failures: int = 5, max_queries: int = 30, window: int = 3600,
@@ -42,12 +44,7 @@ class QueryGuard:
         return bool(code) and int(await self.redis.get(self._key("code", code)) or 0) >= self.max_code_failures
 
     async def count(self, kind: str, sender: str) -> int:
-        key = self._key(kind, sender)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, self.window, nx=True)
-            value, _ = await pipe.execute()
-        return int(value)
+        return int(await self.redis.eval(WINDOW_INCR, 1, self._key(kind, sender), self.window))
 
     async def query(self, sender: str) -> None:
         await self.count("query", sender)

@@ -7,4 +7,5 @@
 * ``phone``: one phone-number normaliser (and the Vietnamese-only check on top of it).
 * ``redis_keys``: the Redis keys that more than one package reads or writes.
 * ``redis_clients``: one cached synchronous Redis client per URL and timeout.
+* ``redis_counters``: a counter in a time window, atomic on Redis 6.2 and 7.
 """
