@@ -10,7 +10,9 @@
   heading and the honest note that the rest is not known (``utter_answer_case_only``, recorded "case_only"),
   for a procedure that left the catalogue (``catalogue.retired_on``, set by the importer) the warning
   that it may no longer apply (``utter_answer_retired``, first of the notes),
-  then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)", and
+  then one compact line "Căn cứ: … (cập nhật: dd/mm/yyyy)": the procedure's legal basis when its fields
+  answered, the law a special case's source names (``legal_reference``: never a newspaper's title; the
+  procedure's basis when the source names none), the oldest verification date of what was used, and
   buttons for the other aspects (payloads the NLU understands: ``/ask_fee{"procedure":"…"}``; aspects
   without an intent of their own: ``/ask_overview{"procedure":"…","aspect":"steps"}``).
   On SMS (``channel == "sms"``) the reply must fit the segments of ``core.message_text.sms_parts``
@@ -98,6 +100,20 @@ def _block(asked: Asked, lines: Sequence[str], single: bool) -> List[str]:
     return [f"{heading(asked)}:", *lines]
 
 
+LEGAL_TEXT = re.compile(r"^(Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Hiến pháp)\b")
+
+
+def legal_reference(title: str) -> str:
+    """The law a source title names: the title itself when it is a legal text, else its last bracketed
+    part when that is one ("Báo X: … (Luật Cư trú 2020, Điều 31)"), else "" (a page, not a law)."""
+    title = title.strip()
+    if LEGAL_TEXT.match(title):
+        return title
+    bracketed = [part.strip() for part in re.findall(r"\(([^()]*)\)", title)]
+    laws = [part for part in bracketed if LEGAL_TEXT.match(part)]
+    return laws[-1] if laws else ""
+
+
 def _sources_line(procedure: Procedure, findings: Findings) -> Tuple[str, bool]:
     """The compact sources line; True when only the update date is said (the law itself was asked)."""
     cases = {case.id: case for case in procedure.special_cases}
@@ -106,7 +122,9 @@ def _sources_line(procedure: Procedure, findings: Findings) -> Tuple[str, bool]:
     from_procedure = any(f.source == "procedure" for f in findings.answered) or not used
     basis: List[str] = list(procedure.legal_basis) if from_procedure else []
     for case in used:
-        basis += [source.title for source in case.sources[:1] if source.title not in basis]
+        basis += [law for law in map(legal_reference, (s.title for s in case.sources[:1])) if law and law not in basis]
+    if not basis:  # the case was checked against a newspaper or portal page only: the procedure's own law
+        basis = list(procedure.legal_basis)
     dates = ([procedure.verified_on] if from_procedure else []) + [case.verified_on for case in used]
     day = date_vn(min(dates))
     only_law = all(f.asked is Asked.legal_basis for f in findings.answered) and bool(findings.answered)

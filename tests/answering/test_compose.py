@@ -1,3 +1,5 @@
+import pytest
+
 from bot.answering.compose import answer_reply, not_covered_reply, sms_fits, which_reply
 from bot.answering.find import find
 from bot.answering.types import Asked
@@ -44,6 +46,22 @@ def test_an_unclear_special_case_adds_the_hotline():
     reply = reply_for("nhờ bà nội đi làm giấy khai sinh được không", [Asked.delegation])
     assert "ủy quyền" in reply.text and "chưa rõ ràng" in reply.text and "18001096" in reply.text
     assert "Nghị định 123/2015/NĐ-CP, Điều 2" in reply.text and "30/11/2026" in reply.text
+
+
+@pytest.mark.parametrize("title, cited", [
+    ("Báo Pháp luật: Đăng ký khai sinh muộn có bị phạt? (Nghị định 282/2025/NĐ-CP, Điều 37)",
+     "Nghị định 282/2025/NĐ-CP, Điều 37"),
+    ("Báo Pháp luật: Đăng ký khai sinh muộn có bị phạt?", "Luật Hộ tịch 2014"),
+])
+def test_a_special_case_cites_a_law_never_a_newspaper(title, cited):
+    data = birth().dict()
+    data["special_cases"] = [{**data["special_cases"][0], "sources": [{"title": title, "url": "https://example.vn/a",
+                                                                     "read_on": "2026-11-30"}]}]
+    reply = reply_for("để lâu chưa làm giấy khai sinh cho con có sao không", [Asked.late],
+                      live=snapshot(Procedure.parse_obj(data)))
+    sources_line = next(line for line in reply.text.splitlines() if line.startswith("Căn cứ:"))
+    assert "Vẫn đăng ký được" in reply.text
+    assert cited in sources_line and "Báo" not in sources_line
 
 
 def test_on_sms_the_asked_aspect_comes_first_and_the_reply_fits_three_parts():

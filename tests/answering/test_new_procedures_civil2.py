@@ -86,3 +86,14 @@ def test_birth_with_recognition_lists_both_declarations(live, text):
 ])
 def test_birth_and_recognition_neighbours_keep_their_questions(live, text, procedure_id):
     assert ask(live, text).procedure_id == procedure_id
+
+
+@pytest.mark.parametrize("text, procedure_id", [
+    # the family lost its paper, the commune still keeps the register: a copy of the death record
+    ("Mẹ tôi mất 2 năm, giấy chứng tử bản gốc bị thất lạc, tôi làm lại ở đâu?", "ban-sao-trich-luc-ho-tich"),
+    ("mat giay chung tu cua bo xin lai o dau", "ban-sao-trich-luc-ho-tich"),
+    # the register itself is lost: registered again
+    ("Xã làm mất sổ khai tử, giấy chứng tử cũng mất thì làm sao?", "dang-ky-lai-khai-tu"),
+])
+def test_a_lost_death_certificate_is_a_copy_unless_the_register_is_lost_too(live, text, procedure_id):
+    assert ask(live, text).procedure_id == procedure_id
