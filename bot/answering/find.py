@@ -273,11 +273,12 @@ def _without_names(text: str, procedure: Procedure) -> str:
 
 
 def _special_case(live, procedure_id: str, queries: Sequence[str], said: FrozenSet[str], topic: Optional[str] = None,
-                  distinct: bool = False, qualifiers: FrozenSet[str] = frozenset()) -> Optional[FaqHit]:
+                  distinct: bool = False, qualifiers: FrozenSet[str] = frozenset(), message: str = "") -> Optional[FaqHit]:
     """The best special case for any of ``queries``; ``said``: the message's qualifiers (a case made for
-    qualifiers is a candidate only when one of them is said)."""
+    qualifiers is a candidate only when one of them is said; ``message``: the whole message, which the
+    case may not contradict: see ``bot.knowledge.faq_search.contradicts``)."""
     index = special_case_index(live, distinct)
-    return _best([index.search(query, procedure_id, topic, qualifiers, said) for query in queries])
+    return _best([index.search(query, procedure_id, topic, qualifiers, said, message) for query in queries])
 
 
 def procedures_answering(live, qualifiers: Sequence[str]) -> List[str]:
@@ -294,7 +295,7 @@ def case_for_qualifiers(understanding: Understanding, live, procedure_id: str, q
     if not qualifiers or procedure_id not in live.base.procedures:
         return None
     hit = _special_case(live, procedure_id, _queries(understanding), frozenset(understanding.resolution.qualifiers),
-                        qualifiers=frozenset(qualifiers))
+                        qualifiers=frozenset(qualifiers), message=understanding.text)
     if hit is None or hit.score < settings.special_case_threshold:
         return None
     return Findings(procedure_id, (_case_finding(_aspect_of(hit.entry), hit.entry),), case_only=True)
@@ -323,12 +324,14 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     queries = _queries(understanding)
     threshold = settings.special_case_threshold
     said = frozenset(understanding.resolution.qualifiers)
-    case_hit = _special_case(live, procedure_id, queries, said)
+    message = understanding.text
+    case_hit = _special_case(live, procedure_id, queries, said, message=message)
     asked = [a for a in dict.fromkeys(understanding.asked)
              if not (COVERED_BY.get(a, set()).intersection(procedure.qualifiers)
                      and not special_case_index(live).of_topic(procedure_id, a.value, said))]
     # a case answers what was not asked only when the words besides the procedure's name point to it
-    distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], said, distinct=True)
+    distinct = _special_case(live, procedure_id, [_without_names(q, procedure) for q in queries], said, distinct=True,
+                             message=message)
 
     def backed(hit: Optional[FaqHit], times: float) -> bool:
         """The words besides the procedure's name point to the same case, at ``times`` × the threshold."""
@@ -342,7 +345,8 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
     strong = bool(case_hit and backed(case_hit, STRONG_MATCH)
                   and (qualified(case_hit) or _aspect_of(case_hit.entry) in asked))
     # a question sentence that is itself a case ("nhà chưa có sổ đỏ có được nhập hộ khẩu không?")
-    in_questions = _special_case(live, procedure_id, [q for q in understanding.questions if q.strip()], said)
+    in_questions = _special_case(live, procedure_id, [q for q in understanding.questions if q.strip()], said,
+                                 message=message)
     asks_a_case = bool(in_questions and in_questions.score >= threshold * QUESTION_CASE
                        and backed(in_questions, QUESTION_CASE_DISTINCT) and qualified(in_questions))
 
@@ -364,7 +368,7 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         if lines and case_told and aspect not in SAME_FOR_EVERY_CASE:
             # a case told in a story: the special case the story matches (of that topic, else any) beats
             # the general rule
-            story_case = _special_case(live, procedure_id, queries, said, topic)
+            story_case = _special_case(live, procedure_id, queries, said, topic, message=message)
             if not (story_case and story_case.score >= threshold):
                 story_case = case_hit
             if story_case and story_case.entry.id not in used_cases and story_case.score >= threshold:
@@ -374,8 +378,8 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
             continue
-        same_topic = _special_case(live, procedure_id, queries, said, topic)
-        of_topic = special_case_index(live).of_topic(procedure_id, topic, said)
+        same_topic = _special_case(live, procedure_id, queries, said, topic, message=message)
+        of_topic = special_case_index(live).of_topic(procedure_id, topic, said, message)
         if len(of_topic) == 1 and same_topic is None:
             same_topic = FaqHit(of_topic[0], 0.0)
         if same_topic and same_topic.entry.id not in used_cases and (

@@ -6,6 +6,10 @@ bigrams (robust to missing diacritics) plus underthesea's segmented words, folde
 IDF is learned over the FAQ texts together with the procedures' texts, so words common across public
 services ("hồ sơ", "cấp", "giấy") weigh little.
 
+Question words drop "không" too, so a special case about a refusal ("chủ hộ không đồng ý") looks like
+the message of someone who was given consent ("bố mẹ đã đồng ý"): a case whose texts negate a phrase
+the message says without negation, and never negated, is not a candidate (``contradicts``).
+
 The score of a query against an entry is the cosine similarity with the entry's closest text,
 multiplied by the geometric mean of two shares of topic words: the query's found in the text, and
 the text's found in the query. A query that shares one word with an entry ("kết quả xổ số" /
@@ -68,6 +72,37 @@ def _procedure_texts(procedures: Iterable[Procedure]) -> List[str]:
     return texts
 
 
+NEGATIONS = frozenset({"khong", "chang"})
+
+
+def _words(text: str) -> List[str]:
+    return syllables(expand_abbreviations(normalize(text)))
+
+
+def negated_phrases(text: str) -> FrozenSet[Tuple[str, ...]]:
+    """What ``text`` says is not so: the one or two topic syllables right after "không" ("không đồng ý"
+    -> ("dong", "y"), "không ký thì" -> ("ky",)); "… được không?" negates nothing."""
+    words, found = _words(text), set()
+    for i, word in enumerate(words[:-1]):
+        if word in NEGATIONS and words[i + 1] not in question_words() and words[i + 1] not in NEGATIONS:
+            phrase = words[i + 1:i + 3]
+            if len(phrase) == 2 and (phrase[1] in question_words() or phrase[1] in NEGATIONS):
+                phrase = phrase[:1]
+            found.add(tuple(phrase))
+    return frozenset(found)
+
+
+def contradicts(negated: Iterable[Tuple[str, ...]], message: str) -> bool:
+    """True when the message says one of ``negated`` only without a negation before it."""
+    words = _words(message)
+    for phrase in negated:
+        n = len(phrase)
+        starts = [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == phrase]
+        if starts and not any(i > 0 and words[i - 1] in NEGATIONS for i in starts):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class FaqHit:
     entry: Any  # a FaqEntry, or a SpecialCase for SpecialCaseIndex
@@ -128,10 +163,13 @@ class SpecialCaseIndex:
             indexed = [_Texts(rewrite(case.question, owners[pid]), [rewrite(v, owners[pid]) for v in case.variants])
                        for pid, case in self._cases]
         self._index = FaqIndex(indexed, procedures)
+        self._negated = [frozenset().union(*(negated_phrases(t) for t in [case.question, *case.variants]))
+                         for _, case in self._cases]
 
-    def of_topic(self, procedure_id: str, topic: str, said: FrozenSet[str] = frozenset()) -> List[Any]:
-        return [case for owner, case in self._cases
-                if owner == procedure_id and case.topic.value == topic and _usable(case, said)]
+    def of_topic(self, procedure_id: str, topic: str, said: FrozenSet[str] = frozenset(), message: str = "") -> List[Any]:
+        return [case for (owner, case), negated in zip(self._cases, self._negated)
+                if owner == procedure_id and case.topic.value == topic and _usable(case, said)
+                and not (message and negated and contradicts(negated, message))]
 
     def answering(self, qualifiers: FrozenSet[str]) -> List[str]:
         """The procedures with a special case that answers every one of ``qualifiers``, in index order."""
@@ -139,16 +177,19 @@ class SpecialCaseIndex:
         return list(dict.fromkeys(owners))
 
     def search(self, query: str, procedure_id: str, topic: Optional[str] = None,
-               qualifiers: FrozenSet[str] = frozenset(), said: FrozenSet[str] = frozenset()) -> Optional[FaqHit]:
+               qualifiers: FrozenSet[str] = frozenset(), said: FrozenSet[str] = frozenset(),
+               message: str = "") -> Optional[FaqHit]:
         """The best special case of ``procedure_id`` (of ``topic`` only, when given; among the cases that
         answer every one of ``qualifiers``, when given). A case that declares qualifiers is a candidate
-        only when the message said one of them (``said``, or ``qualifiers``)."""
+        only when the message said one of them (``said``, or ``qualifiers``); a case that ``contradicts``
+        the whole ``message`` (when given) is none."""
         said = said | qualifiers
 
         def allowed(number: int) -> bool:
             owner, case = self._cases[number]
             return (owner == procedure_id and (topic is None or case.topic.value == topic)
-                    and qualifiers <= set(case.qualifiers) and _usable(case, said))
+                    and qualifiers <= set(case.qualifiers) and _usable(case, said)
+                    and not (message and self._negated[number] and contradicts(self._negated[number], message)))
 
         if not any(allowed(number) for number in range(len(self._cases))):
             return None

@@ -170,3 +170,14 @@ def test_a_question_that_is_itself_a_case_is_answered_by_that_case_before_the_ge
     plain = run("đăng ký khai sinh cần điều kiện gì", [Asked.conditions], live_procedure=procedure)
     assert plain.answered[0].source == "procedure"
 
+
+
+def test_a_case_about_a_refusal_is_not_given_to_someone_who_was_given_consent():
+    """"không" is a question word for retrieval; the case that negates what the message affirms is skipped."""
+    from bot.knowledge.faq_search import contradicts, negated_phrases
+
+    refused = negated_phrases("bo me khong dong y cho tach khau")
+    assert refused == {("dong", "y")}
+    assert contradicts(refused, "Bố mẹ tôi cũng đã đồng ý. Tôi tách khẩu được không?")
+    assert not contradicts(refused, "Bố mẹ không đồng ý thì tách khẩu được không?")
+    assert not contradicts(negated_phrases("tách khẩu có được không?"), "bố mẹ đã đồng ý")

@@ -143,3 +143,21 @@ def test_a_lost_licence_still_valid_is_reissued_without_a_new_test(live):
     reply = ask(live, "Bằng lái xe máy của tôi bị mất, vẫn còn hạn. Làm lại thì có phải thi lại không?")
     assert reply.procedure_id == "cap-lai-giay-phep-lai-xe", reply.text
     assert "không phải sát hạch lại" in reply.text.lower() or "không phải thi lại" in reply.text.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Vợ chồng tôi ở chung nhà với bố mẹ, bố mẹ cũng đã đồng ý cho tách khẩu. Tôi tách khẩu được không?",
+    "vo chong toi o chung nha voi bo me, bo me cung da dong y roi. toi tach khau duoc khong?",
+])
+def test_consent_given_does_not_get_the_answer_for_a_refusal(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == "tach-ho"
+    assert case_answer(live, "tach-ho", "chu-ho-khong-dong-y") not in reply.text
+
+
+@pytest.mark.parametrize("text", ["Bố mẹ không đồng ý cho tách khẩu thì tôi có tách được không?",
+                                  "bo me khong dong y cho tach khau thi phai lam sao"])
+def test_a_refusal_gets_its_own_answer(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == "tach-ho"
+    assert case_answer(live, "tach-ho", "chu-ho-khong-dong-y") in reply.text
