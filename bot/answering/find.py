@@ -375,6 +375,15 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
                 answered.append(_case_finding(_aspect_of(story_case.entry), story_case.entry))
                 used_cases.add(story_case.entry.id)
                 continue
+        if lines and said and aspect not in SAME_FOR_EVERY_CASE:
+            # a circumstance said ("thẻ bị rách … còn dùng được không"): the case of the asked topic that
+            # the message matches answers it, not the field about the procedure's own result
+            circumstance_case = _special_case(live, procedure_id, queries, said, topic, message=message)
+            if (circumstance_case and circumstance_case.entry.id not in used_cases
+                    and circumstance_case.score >= threshold and qualified(circumstance_case)):
+                answered.append(_case_finding(aspect, circumstance_case.entry))
+                used_cases.add(circumstance_case.entry.id)
+                continue
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))
             continue

@@ -102,3 +102,11 @@ def test_a_damaged_paper_alone_is_still_the_exchange(live):
     reply = ask(live, "sổ đỏ bị rách nát thì làm lại thế nào")
     assert reply.procedure_id == "cap-doi-gcn-qsdd"
     assert procedure(live, "cap-lai-gcn-qsdd").name not in reply.text
+
+
+@pytest.mark.parametrize("text", ["Thẻ BHYT của tôi bị rách thì còn đi khám được không?",
+                                  "the bao hiem y te bi nat co dung duoc nua khong"])
+def test_a_torn_health_insurance_card_is_still_valid(live, text):
+    reply = ask(live, text)
+    case = next(c for c in procedure(live, "cap-lai-the-bhyt").special_cases if c.id == "the-rach-con-gia-tri")
+    assert reply.procedure_id == "cap-lai-the-bhyt" and case.answer in reply.text
