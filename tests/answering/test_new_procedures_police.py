@@ -161,3 +161,19 @@ def test_a_refusal_gets_its_own_answer(live, text):
     reply = ask(live, text)
     assert reply.procedure_id == "tach-ho"
     assert case_answer(live, "tach-ho", "chu-ho-khong-dong-y") in reply.text
+
+
+@pytest.mark.parametrize("text", ["Đang tạm trú ở tỉnh khác thì làm căn cước ở đây luôn được không?",
+                                  "lam can cuoc het bao nhieu tien"])
+def test_making_an_id_card_without_saying_which_asks_first_exchange_or_reissue(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "which_procedure"
+    offered = {b.payload for b in reply.buttons}
+    assert all(any(pid in p for p in offered) for pid in
+               ("cap-the-can-cuoc-lan-dau", "cap-doi-the-can-cuoc", "cap-lai-the-can-cuoc"))
+
+
+@pytest.mark.parametrize("text", ["Con tôi 15 tuổi mà chưa làm căn cước thì làm ở đâu?",
+                                  "con toi chua co can cuoc, lam o dau"])
+def test_never_having_had_a_card_is_the_first_issue(live, text):
+    assert ask(live, text).procedure_id == "cap-the-can-cuoc-lan-dau"
