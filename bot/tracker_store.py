@@ -16,7 +16,8 @@ Retention: the Redis record expires ``CONVERSATION_RETENTION_DAYS`` after the la
 (``record_exp``, Redis EXPIRE; bot/settings.py). Redis key: ``tracker:tracker:{conversation id}``
 (Rasa's own prefix after ours). Used for both the Redis store (``REDIS_URL``) and the embedded
 in-memory one. The Redis store reads and writes with redis.asyncio, one GET and one SET per save
-(``ErasingRedisTrackerStore``).
+(``ErasingRedisTrackerStore``), each retried on a new connection after a connection error (a pooled
+connection from before a Redis restart), so a turn is not kept in memory only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from redis.asyncio import Redis as AsyncRedis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.privacy import ERASE_ALL_SLOT, ERASE_SLOT
 from bot.settings import load_privacy_settings
@@ -113,7 +118,12 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
                          ssl_ca_certs=ssl_ca_certs, **kwargs)
         self.async_red = AsyncRedis(host=host, port=int(port), db=int(db), username=username, password=password,
                                     ssl=use_ssl, ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
-                                    ssl_ca_certs=ssl_ca_certs, decode_responses=True)
+                                    ssl_ca_certs=ssl_ca_certs, decode_responses=True,
+                                    # a connection the pool kept from before a Redis restart is closed by the
+                                    # server on first use: try again on a new one (GET, SET and DEL are
+                                    # idempotent) rather than let Rasa fall back to keeping the turn in memory
+                                    retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                                    retry_on_error=[RedisConnectionError, RedisTimeoutError])
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         await self.stream_events(tracker)
