@@ -365,24 +365,15 @@ def find(understanding: Understanding, live, procedure_id: str, settings: Settin
         lines = field_lines(procedure, aspect)
         topic = TOPIC_OF.get(aspect, aspect.value)
         case_told = understanding.situation or (asks_a_case and aspect is not Asked.overview)
-        if lines and case_told and aspect not in SAME_FOR_EVERY_CASE:
-            # a case told in a story: the special case the story matches (of that topic, else any) beats
-            # the general rule
-            story_case = _special_case(live, procedure_id, queries, said, topic, message=message)
-            if not (story_case and story_case.score >= threshold):
-                story_case = case_hit
-            if story_case and story_case.entry.id not in used_cases and story_case.score >= threshold:
-                answered.append(_case_finding(_aspect_of(story_case.entry), story_case.entry))
-                used_cases.add(story_case.entry.id)
-                continue
-        if lines and said and aspect not in SAME_FOR_EVERY_CASE:
-            # a circumstance said ("thẻ bị rách … còn dùng được không"): the case of the asked topic that
-            # the message matches answers it, not the field about the procedure's own result
-            circumstance_case = _special_case(live, procedure_id, queries, said, topic, message=message)
-            if (circumstance_case and circumstance_case.entry.id not in used_cases
-                    and circumstance_case.score >= threshold and qualified(circumstance_case)):
-                answered.append(_case_finding(aspect, circumstance_case.entry))
-                used_cases.add(circumstance_case.entry.id)
+        if lines and (case_told or said) and aspect not in SAME_FOR_EVERY_CASE:
+            # a case told in a story, or a circumstance said ("thẻ bị rách … còn dùng được không"): the
+            # special case the message matches (of that topic; in a story, else any) beats the general rule
+            chosen = _special_case(live, procedure_id, queries, said, topic, message=message)
+            if not (chosen and chosen.score >= threshold and (case_told or qualified(chosen))):
+                chosen = case_hit if case_told else None
+            if chosen and chosen.entry.id not in used_cases and chosen.score >= threshold:
+                answered.append(_case_finding(_aspect_of(chosen.entry), chosen.entry))
+                used_cases.add(chosen.entry.id)
                 continue
         if lines:
             answered.append(Finding(aspect, lines, "procedure"))

@@ -75,8 +75,9 @@ def _procedure_texts(procedures: Iterable[Procedure]) -> List[str]:
 NEGATIONS = frozenset({"khong", "chang"})
 
 
-def _words(text: str) -> List[str]:
-    return syllables(expand_abbreviations(normalize(text)))
+@lru_cache(maxsize=1024)
+def _words(text: str) -> Tuple[str, ...]:
+    return tuple(syllables(expand_abbreviations(normalize(text))))
 
 
 def negated_phrases(text: str) -> FrozenSet[Tuple[str, ...]]:
@@ -166,10 +167,18 @@ class SpecialCaseIndex:
         self._negated = [frozenset().union(*(negated_phrases(t) for t in [case.question, *case.variants]))
                          for _, case in self._cases]
 
+    def _contradicted(self, procedure_id: str, message: str) -> FrozenSet[int]:
+        """The numbers of ``procedure_id``'s cases that ``contradicts`` the message."""
+        if not message:
+            return frozenset()
+        return frozenset(number for number, ((owner, _), negated) in enumerate(zip(self._cases, self._negated))
+                         if owner == procedure_id and negated and contradicts(negated, message))
+
     def of_topic(self, procedure_id: str, topic: str, said: FrozenSet[str] = frozenset(), message: str = "") -> List[Any]:
-        return [case for (owner, case), negated in zip(self._cases, self._negated)
+        contradicted = self._contradicted(procedure_id, message)
+        return [case for number, (owner, case) in enumerate(self._cases)
                 if owner == procedure_id and case.topic.value == topic and _usable(case, said)
-                and not (message and negated and contradicts(negated, message))]
+                and number not in contradicted]
 
     def answering(self, qualifiers: FrozenSet[str]) -> List[str]:
         """The procedures with a special case that answers every one of ``qualifiers``, in index order."""
@@ -184,12 +193,12 @@ class SpecialCaseIndex:
         only when the message said one of them (``said``, or ``qualifiers``); a case that ``contradicts``
         the whole ``message`` (when given) is none."""
         said = said | qualifiers
+        contradicted = self._contradicted(procedure_id, message)
 
         def allowed(number: int) -> bool:
             owner, case = self._cases[number]
             return (owner == procedure_id and (topic is None or case.topic.value == topic)
-                    and qualifiers <= set(case.qualifiers) and _usable(case, said)
-                    and not (message and self._negated[number] and contradicts(self._negated[number], message)))
+                    and qualifiers <= set(case.qualifiers) and _usable(case, said) and number not in contradicted)
 
         if not any(allowed(number) for number in range(len(self._cases))):
             return None
