@@ -1,6 +1,6 @@
 """The answer path on the real knowledge base (knowledge/), for the conversation-level tests of the
-procedures themselves: ``live`` (a pytest fixture: import it into the test module), ``ask`` and
-``procedure``."""
+procedures themselves: ``live`` (a pytest fixture: import it into the test module), ``ask``,
+``procedure`` and ``special_case``."""
 
 from __future__ import annotations
 
@@ -22,3 +22,7 @@ def ask(live, text: str) -> Reply:
 
 def procedure(live, procedure_id: str):
     return live.base.procedures[procedure_id]
+
+
+def special_case(live, procedure_id: str, case_id: str):
+    return next(c for c in procedure(live, procedure_id).special_cases if c.id == case_id)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.answering.find import field_lines
 from bot.answering.types import Asked
-from tests.answering.real_knowledge import ask, live, procedure  # noqa: F401  (live: a fixture)
+from tests.answering.real_knowledge import ask, live, procedure, special_case  # noqa: F401  (live: a fixture)
 
 
 def gives(reply, live, procedure_id, aspect):
@@ -108,5 +108,5 @@ def test_a_damaged_paper_alone_is_still_the_exchange(live):
                                   "the bao hiem y te bi nat co dung duoc nua khong"])
 def test_a_torn_health_insurance_card_is_still_valid(live, text):
     reply = ask(live, text)
-    case = next(c for c in procedure(live, "cap-lai-the-bhyt").special_cases if c.id == "the-rach-con-gia-tri")
+    case = special_case(live, "cap-lai-the-bhyt", "the-rach-con-gia-tri")
     assert reply.procedure_id == "cap-lai-the-bhyt" and case.answer in reply.text

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.answering.real_knowledge import ask, live, procedure  # noqa: F401  (live: a fixture)
+from tests.answering.real_knowledge import ask, live, procedure, special_case  # noqa: F401  (live: a fixture)
 from bot.knowledge.render import money
-
-
-def case_answer(live, procedure_id, case_id):
-    return next(c.answer for c in procedure(live, procedure_id).special_cases if c.id == case_id)
 
 
 def first_amount(live, procedure_id):
@@ -152,7 +148,7 @@ def test_a_lost_licence_still_valid_is_reissued_without_a_new_test(live):
 def test_consent_given_does_not_get_the_answer_for_a_refusal(live, text):
     reply = ask(live, text)
     assert reply.procedure_id == "tach-ho"
-    assert case_answer(live, "tach-ho", "chu-ho-khong-dong-y") not in reply.text
+    assert special_case(live, "tach-ho", "chu-ho-khong-dong-y").answer not in reply.text
 
 
 @pytest.mark.parametrize("text", ["Bố mẹ không đồng ý cho tách khẩu thì tôi có tách được không?",
@@ -160,7 +156,7 @@ def test_consent_given_does_not_get_the_answer_for_a_refusal(live, text):
 def test_a_refusal_gets_its_own_answer(live, text):
     reply = ask(live, text)
     assert reply.procedure_id == "tach-ho"
-    assert case_answer(live, "tach-ho", "chu-ho-khong-dong-y") in reply.text
+    assert special_case(live, "tach-ho", "chu-ho-khong-dong-y").answer in reply.text
 
 
 @pytest.mark.parametrize("text", ["Đang tạm trú ở tỉnh khác thì làm căn cước ở đây luôn được không?",
