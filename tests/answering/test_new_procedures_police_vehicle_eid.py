@@ -55,3 +55,57 @@ def test_exchanging_documents_are_listed(live):
                                              ("đăng ký xe máy mới mua cần giấy tờ gì", "dang-ky-xe")])
 def test_vehicle_neighbours_keep_their_questions(live, text, neighbour):
     assert ask(live, text).procedure_id == neighbour
+
+
+ACCOUNT = "cap-tai-khoan-dinh-danh-dien-tu"
+
+
+@pytest.mark.parametrize("text", ["Làm định danh mức 2 mất bao lâu?", "lam vneid muc 2 mat bao lau"])
+def test_identification_account_deadline(live, text):
+    reply = ask(live, text)
+    assert reply.kind == "answer" and reply.procedure_id == ACCOUNT
+    assert procedure(live, ACCOUNT).name in reply.text
+    assert procedure(live, ACCOUNT).deadline.split(";")[0] in reply.text
+
+
+@pytest.mark.parametrize("text", ["Đăng ký tài khoản định danh điện tử có mất tiền không?",
+                                  "dang ky tai khoan vneid co mat phi khong"])
+def test_identification_account_is_free(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == ACCOUNT
+    assert procedure(live, ACCOUNT).fee.is_free and "Miễn lệ phí" in reply.text
+    assert procedure(live, ACCOUNT).fee.note.split(" (")[0] in reply.text  # a reply of two aspects drops the article
+
+
+@pytest.mark.parametrize("text", ["Làm định danh mức 2 cần mang giấy tờ gì?", "lam dinh danh muc 2 can mang gi"])
+def test_identification_account_documents(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == ACCOUNT
+    assert procedure(live, ACCOUNT).documents[0] in reply.text
+
+
+@pytest.mark.parametrize("text, case_id", [
+    ("Con tôi 10 tuổi làm định danh mức 2 thế nào?", "tre-em"),
+    ("lam vneid cho con duoi 14 tuoi", "tre-em"),
+    ("Quá 7 ngày chưa kích hoạt vneid thì sao?", "qua-han-kich-hoat"),
+    ("qua 7 ngay chua kich hoat tai khoan dinh danh thi lam the nao", "qua-han-kich-hoat"),
+    ("Cho người khác mượn tài khoản VNeID bị phạt bao nhiêu?", "cho-muon-tai-khoan"),
+    ("Số điện thoại đứng tên người khác thì có đăng ký định danh mức 2 được không?", "so-dien-thoai-chinh-chu"),
+    ("Chồng tôi người Hàn Quốc làm định danh mức 2 ở đâu?", "nguoi-nuoc-ngoai"),
+])
+def test_identification_account_cases(live, text, case_id):
+    reply = ask(live, text)
+    assert reply.procedure_id == ACCOUNT
+    assert special_case(live, ACCOUNT, case_id).answer in reply.text
+
+
+def test_level_two_does_not_depend_on_the_place_of_residence(live):
+    reply = ask(live, "Tôi tạm trú ở Bình Dương, hộ khẩu ở Nghệ An, làm định danh mức 2 ở đây được không?")
+    assert reply.procedure_id == ACCOUNT and "không phụ thuộc nơi cư trú" in reply.text
+
+
+@pytest.mark.parametrize("text, neighbour", [("Làm thẻ căn cước lần đầu cần gì?", "cap-the-can-cuoc-lan-dau"),
+                                             ("doi can cuoc het bao nhieu tien", "cap-doi-the-can-cuoc"),
+                                             ("Làm căn cước cho con 10 tuổi ở đâu?", "cap-the-can-cuoc-lan-dau")])
+def test_identity_card_neighbours_keep_their_questions(live, text, neighbour):
+    assert ask(live, text).procedure_id == neighbour
