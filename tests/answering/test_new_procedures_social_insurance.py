@@ -61,3 +61,70 @@ def test_an_unemployment_special_case_is_answered_as_the_knowledge_states_it(liv
                                              ("the bhyt bi rach co dung duoc khong", "cap-lai-the-bhyt")])
 def test_the_health_insurance_card_keeps_its_questions(live, text, neighbour):
     assert ask(live, text).procedure_id == neighbour
+
+
+# --- one-time social-insurance payment -----------------------------------------------------------
+
+ONE_TIME = "huong-bhxh-mot-lan"
+
+
+@pytest.mark.parametrize("text, aspect", [
+    ("Tôi muốn rút bảo hiểm xã hội một lần thì cần giấy tờ gì?", Asked.documents),
+    ("rut bhxh 1 lan o dau", Asked.authority),
+    ("Rút BHXH một lần mất bao lâu?", Asked.deadline),
+    ("rut bhxh online duoc khong", Asked.online),
+])
+def test_a_one_time_payment_question_gets_the_procedure_and_the_asked_fact(live, text, aspect):
+    reply = ask(live, text)
+    assert gives(reply, live, ONE_TIME, aspect), reply.text
+
+
+@pytest.mark.parametrize("text", ["Rút bảo hiểm xã hội một lần được bao nhiêu tiền?",
+                                  "rut bhxh mot lan duoc bao nhieu tien"])
+def test_how_much_is_answered_with_the_payment_formula(live, text):
+    reply = ask(live, text)
+    assert reply.procedure_id == ONE_TIME, reply.text
+    assert procedure(live, ONE_TIME).fee.note in reply.text
+
+
+@pytest.mark.parametrize("text, case_id", [
+    ("nghi viec roi co duoc rut bhxh mot lan khong", "nghi-viec-12-thang"),
+    ("Ra nước ngoài định cư có được rút bảo hiểm xã hội một lần không?", "dinh-cu-nuoc-ngoai"),
+    ("bi ung thu co duoc rut bhxh mot lan khong", "benh-hiem-ngheo"),
+])
+def test_who_may_still_withdraw_since_july_2025(live, text, case_id):
+    reply = ask(live, text)
+    assert reply.procedure_id == ONE_TIME, reply.text
+    assert special_case(live, ONE_TIME, case_id).answer in reply.text
+
+
+def test_a_story_of_a_short_break_gets_the_twelve_months_rule(live):
+    reply = ask(live, "Tôi đã tham gia BHXH được 9 tháng tại công ty cũ và hiện tại không đóng BHXH đã 10 tháng. "
+                      "Vậy tôi rút tiền BHXH đấy có được không?")
+    assert reply.procedure_id == ONE_TIME and "12 tháng" in reply.text, reply.text
+
+
+def test_a_story_about_settling_abroad_is_not_refused_as_another_procedure(live):
+    reply = ask(live, "Tôi sắp định cư ở Úc, muốn rút bảo hiểm xã hội một lần thì làm thế nào?")
+    assert reply.kind == "answer" and reply.procedure_id == ONE_TIME, reply.text
+
+
+@pytest.mark.parametrize("text", ["mất sổ bảo hiểm xã hội thì làm lại ở đâu", "mat so bhxh lam lai the nao"])
+def test_a_lost_social_insurance_book_is_neither_the_health_card_nor_the_withdrawal(live, text):
+    """Re-issuing the social-insurance book is a procedure we do not have: the words "bảo hiểm xã hội"
+    must not make it the health-insurance card's re-issue, nor answer it as the one-time payment."""
+    reply = ask(live, text)
+    assert reply.kind != "answer" and reply.procedure_id not in {"cap-lai-the-bhyt", ONE_TIME}, reply.text
+
+
+@pytest.mark.parametrize("text, neighbour", [
+    ("Tôi vừa nghỉ việc, đã đóng bảo hiểm thất nghiệp 3 năm. Tôi cần làm gì để được nhận trợ cấp thất nghiệp?",
+     UNEMPLOYMENT),
+    ("nghi viec huong that nghiep can giay to gi", UNEMPLOYMENT),
+])
+def test_unemployment_questions_stay_with_the_unemployment_benefit(live, text, neighbour):
+    assert ask(live, text).procedure_id == neighbour
+
+
+def test_the_pension_is_still_admitted_as_not_covered(live):
+    assert ask(live, "lương hưu được bao nhiêu").kind == "not_covered"
