@@ -5,21 +5,15 @@ procedure's name and the asked fact read from the loaded knowledge (not a copy o
 neighbouring procedures' questions must still reach the neighbours.
 """
 
-import re
 
 import pytest
 
-from tests.answering.real_knowledge import ask, live, procedure  # noqa: F401  (live: a fixture)
+from tests.answering.real_knowledge import ask, first_clause, live, procedure  # noqa: F401  (live: a fixture)
 from bot.knowledge.render import money
 
 
 def first_sentence(text: str) -> str:
     return text.split(";")[0].split(". ")[0].strip()
-
-
-def first_clause(text: str) -> str:
-    """The start of a fact up to its first comma or bracket: what a shortened reply still says."""
-    return re.split(r"[(,;.]", text)[0].strip()
 
 
 @pytest.mark.parametrize("text, procedure_id", [

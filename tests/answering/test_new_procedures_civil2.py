@@ -5,16 +5,10 @@ fact as the knowledge states it; the neighbouring procedures keep their question
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from tests.answering.real_knowledge import ask, live, procedure, special_case  # noqa: F401  (live: a fixture)
-
-
-def first_clause(text: str) -> str:
-    """The start of a fact up to its first comma, bracket or full stop: what a shortened reply still says."""
-    return re.split(r"[(,;.]", text)[0].strip()
+from tests.answering.real_knowledge import ask, first_clause, live, procedure, special_case  # noqa: F401  (live: a fixture)
 
 
 @pytest.mark.parametrize("text", ["Bé nhà tôi sinh bên Nhật, đã có giấy khai sinh của Nhật, về nước thì làm "

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.find import field_lines
 from bot.answering.types import Asked
-from tests.answering.real_knowledge import ask, live, procedure, special_case  # noqa: F401  (live: a fixture)
-
-
-def gives(reply, live, procedure_id, aspect):
-    procedure = live.base.procedures[procedure_id]
-    lines = field_lines(procedure, aspect)
-    return reply.procedure_id == procedure_id and reply.text.startswith(procedure.name) and bool(lines) \
-        and all(line in reply.text for line in lines)
+from tests.answering.real_knowledge import ask, gives, live, procedure, special_case  # noqa: F401  (live: a fixture)
 
 
 @pytest.mark.parametrize("text, procedure_id, aspect", [

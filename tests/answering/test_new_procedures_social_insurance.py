@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.find import field_lines
 from bot.answering.types import Asked
-from tests.answering.real_knowledge import ask, live, procedure, special_case  # noqa: F401  (live: a fixture)
+from tests.answering.real_knowledge import ask, gives, live, procedure, special_case  # noqa: F401  (live: a fixture)
 
 UNEMPLOYMENT = "huong-tro-cap-that-nghiep"
-
-
-def gives(reply, live, procedure_id, aspect):
-    lines = field_lines(procedure(live, procedure_id), aspect)
-    return reply.kind == "answer" and reply.procedure_id == procedure_id \
-        and procedure(live, procedure_id).name in reply.text and bool(lines) \
-        and all(line in reply.text for line in lines)
 
 
 # --- unemployment benefit ------------------------------------------------------------------------
